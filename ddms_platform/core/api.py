@@ -1,0 +1,72 @@
+"""API conventions shared by every endpoint: pagination and one error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+
+
+class StandardPagination(PageNumberPagination):
+    """Page-number pagination with a client-chosen page size up to 500."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def error_body(status_code: int, code: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The one error shape: {"error": {"status", "code", "message", ...}}."""
+    return {"error": {"status": status_code, "code": code, "message": message, **extra}}
+
+
+def _field_errors(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _field_errors(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_field_errors(value) for value in detail]
+    return str(detail)
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Render domain, Django and DRF errors in the one error shape."""
+    if isinstance(exc, DomainError):
+        return Response(
+            error_body(exc.status_code, exc.code, exc.message, **exc.extra), status=exc.status_code
+        )
+    if isinstance(exc, DjangoValidationError):
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _field_errors(exc.detail)
+        if isinstance(fields, list):
+            fields = {"non_field_errors": fields}
+        response.data = error_body(
+            response.status_code, "invalid", "The request has invalid fields.", fields=fields
+        )
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        message = str(detail) if not isinstance(detail, dict | list) else "Request failed."
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        response.data = error_body(response.status_code, str(code), message)
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+        response.data["error"]["retry_after"] = response.get("Retry-After")
+    return response

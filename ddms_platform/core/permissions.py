@@ -1,0 +1,109 @@
+"""Organisation-scoped access: the one place that decides which rows a user may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Model, Q, QuerySet
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from .errors import NotPermitted
+
+NSI_KINDS = ("nsi", "nsi_regional")
+LOCAL_GOVERNMENT_KINDS = ("local_government",)
+ACTING_ROLES = ("manager", "member")
+
+M = TypeVar("M", bound=Model)
+
+
+def _memberships(user: Any) -> list[tuple[int, str, str]]:
+    """(organisation id, organisation kind, role) for each membership, cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_ddms_memberships", None)
+    if cached is None:
+        membership = apps.get_model(settings.DDMS_MEMBERSHIP_MODEL)
+        cached = list(
+            membership.objects.filter(user_id=user.pk, organisation__is_active=True).values_list(
+                "organisation_id", "organisation__kind", "role"
+            )
+        )
+        user._ddms_memberships = cached
+    return cached
+
+
+def member_org_ids(user: Any, roles: Iterable[str] | None = None) -> frozenset[int]:
+    """Ids of the organisations the user is a member of (optionally only with these roles)."""
+    wanted = set(roles) if roles is not None else None
+    return frozenset(
+        org for org, _kind, role in _memberships(user) if wanted is None or role in wanted
+    )
+
+
+def is_admin(user: Any) -> bool:
+    """True for platform operators (Django superusers)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+def is_nsi_staff(user: Any) -> bool:
+    """True for admins and members of the NSI or one of its regional offices."""
+    return is_admin(user) or any(kind in NSI_KINDS for _o, kind, _r in _memberships(user))
+
+
+def is_city_staff(user: Any) -> bool:
+    """True for members of a local-government organisation."""
+    return any(kind in LOCAL_GOVERNMENT_KINDS for _o, kind, _r in _memberships(user))
+
+
+def scope_to_orgs(
+    qs: QuerySet[M], user: Any, *paths: str, staff_sees_all: bool = True
+) -> QuerySet[M]:
+    """Restrict `qs` to rows linked through any of `paths` to one of the user's organisations.
+
+    NSI staff and admins see every row (unless `staff_sees_all` is False); anonymous users see
+    none. A sub-select on primary keys keeps many-to-many paths from duplicating rows.
+    """
+    if is_admin(user) or (staff_sees_all and is_nsi_staff(user)):
+        return qs
+    org_ids = member_org_ids(user)
+    if not org_ids:
+        return qs.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in": org_ids})
+    return qs.filter(pk__in=qs.model._default_manager.filter(condition).values("pk"))
+
+
+def require_member(user: Any, org_id: int | None, *, roles: Iterable[str] = ACTING_ROLES) -> None:
+    """Raise NotPermitted unless the user acts for `org_id` with one of `roles` (admins pass)."""
+    if is_admin(user):
+        return
+    if org_id is None or org_id not in member_org_ids(user, roles):
+        raise NotPermitted("You do not act for this organisation with a role that allows this.")
+
+
+def require_nsi_staff(user: Any) -> None:
+    """Raise NotPermitted unless the user is NSI staff acting with a manager or member role."""
+    if is_admin(user):
+        return
+    if not any(kind in NSI_KINDS and role in ACTING_ROLES for _o, kind, role in _memberships(user)):
+        raise NotPermitted("Only NSI staff may do this.")
+
+
+class IsNSIStaff(BasePermission):
+    """API permission: NSI staff or admin."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return is_nsi_staff(request.user)
+
+
+class IsNSIStaffOrReadOnly(BasePermission):
+    """API permission: any signed-in user may read; only NSI staff may write."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return request.method in SAFE_METHODS or is_nsi_staff(request.user)

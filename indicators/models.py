@@ -1,0 +1,1 @@
+"""Indicator domain models (built by the indicators issue)."""

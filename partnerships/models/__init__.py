@@ -1,0 +1,29 @@
+"""Partnerships domain models (DESIGN.md §2, partnerships)."""
+
+from .agreements import Agreement, AgreementDocument, AgreementParty, CaseObjective, CaseStudy
+from .communication import Activity, CommunicationPlan, KnowledgeArticle
+from .pilots import Pilot, Policy, PolicyTarget
+from .registry import Contact, Country, Membership, Organisation
+from .requests import DataRequest, RequestComment, Submission, ValidationRun
+
+__all__ = [
+    "Activity",
+    "Agreement",
+    "AgreementDocument",
+    "AgreementParty",
+    "CaseObjective",
+    "CaseStudy",
+    "CommunicationPlan",
+    "Contact",
+    "Country",
+    "DataRequest",
+    "KnowledgeArticle",
+    "Membership",
+    "Organisation",
+    "Pilot",
+    "Policy",
+    "PolicyTarget",
+    "RequestComment",
+    "Submission",
+    "ValidationRun",
+]

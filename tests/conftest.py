@@ -1,0 +1,132 @@
+"""Shared fixtures: isolated media, eager Celery by default, one user per role, a real worker."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from ddms_platform.celery import app as celery_app
+from partnerships import choices
+
+from .factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
+from .services import need_services
+from .workers import WorkerProcess
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test session writes uploads and mail under its own temporary folder."""
+    root = tmp_path_factory.mktemp("ddms-data")
+    with override_settings(
+        MEDIA_ROOT=root / "media", DATA_DIR=root, EMAIL_FILE_PATH=str(root / "mail")
+    ):
+        yield root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _eager_celery() -> Iterator[None]:
+    """Without a worker fixture, tasks run in-process when queued (after commit)."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def services() -> None:
+    """Require PostgreSQL and Redis (skip on a laptop without them, fail in CI)."""
+    need_services()
+
+
+@pytest.fixture
+def worker_factory(services: None, transactional_db: None, tmp_path: Path) -> Iterator[object]:
+    """Start real Celery worker processes on a private queue; all are stopped afterwards."""
+    queue = f"ddms-test-{uuid.uuid4().hex[:8]}"
+    started: list[WorkerProcess] = []
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager = False
+    celery_app.conf.task_default_queue = queue
+
+    def start(**kwargs: object) -> WorkerProcess:
+        worker = WorkerProcess(tmp_path, queue=queue, **kwargs)  # type: ignore[arg-type]
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in started:
+        worker.stop()
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_default_queue = previous_queue
+
+
+@pytest.fixture
+def worker(worker_factory: object) -> WorkerProcess:
+    """One running worker process."""
+    return worker_factory()  # type: ignore[operator]
+
+
+@pytest.fixture
+def world(db: None) -> SimpleNamespace:
+    """The NSI, its regional office, a city, two partners, and a user for each role."""
+    country = CountryFactory()
+    nsi = OrganisationFactory(
+        name="Statistical Office", kind=choices.OrganisationKind.NSI, country=country
+    )
+    regional = OrganisationFactory(
+        name="Regional Office Kragujevac",
+        kind=choices.OrganisationKind.NSI_REGIONAL,
+        parent=nsi,
+        country=country,
+    )
+    city = OrganisationFactory(
+        name="City of Kragujevac", kind=choices.OrganisationKind.LOCAL_GOVERNMENT, country=country
+    )
+    partner_a = OrganisationFactory(
+        name="Power Company", kind=choices.OrganisationKind.COMPANY, country=country
+    )
+    partner_b = OrganisationFactory(
+        name="University", kind=choices.OrganisationKind.ACADEMIA, country=country
+    )
+    w = SimpleNamespace(
+        country=country,
+        nsi=nsi,
+        regional=regional,
+        city=city,
+        partner_a=partner_a,
+        partner_b=partner_b,
+    )
+    w.nsi_manager = MembershipFactory(
+        user=UserFactory(username="nsi"), organisation=nsi, role="manager"
+    ).user
+    w.partner_a_user = MembershipFactory(
+        user=UserFactory(username="pa"), organisation=partner_a
+    ).user
+    w.partner_a_viewer = MembershipFactory(
+        user=UserFactory(username="pa-viewer"), organisation=partner_a, role="viewer"
+    ).user
+    w.partner_b_user = MembershipFactory(
+        user=UserFactory(username="pb"), organisation=partner_b
+    ).user
+    w.city_user = MembershipFactory(user=UserFactory(username="city"), organisation=city).user
+    w.admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    w.outsider = UserFactory(username="outsider")
+    return w
+
+
+def client_for(user: object | None) -> APIClient:
+    """An API client authenticated as `user` (anonymous when None)."""
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user=user)
+    return client
+
+
+@pytest.fixture
+def api() -> object:
+    """`api(user)` returns an API client authenticated as that user."""
+    return client_for

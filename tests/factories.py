@@ -1,0 +1,123 @@
+"""factory_boy factories for the domain models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from partnerships import choices
+from partnerships.models import (
+    Agreement,
+    AgreementParty,
+    CommunicationPlan,
+    Country,
+    DataRequest,
+    Membership,
+    Organisation,
+    Pilot,
+)
+
+SIMPLE_SCHEMA = {
+    "fields": [
+        {"name": "territory", "type": "string", "constraints": {"required": True}},
+        {"name": "year", "type": "integer", "constraints": {"required": True}},
+        {"name": "value", "type": "number"},
+    ],
+    "primaryKey": ["territory", "year"],
+}
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("pass-word-123")
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "RS"
+    name = "Serbia"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    kind = choices.OrganisationKind.COMPANY
+    country = factory.SubFactory(CountryFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = choices.MembershipRole.MEMBER
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    reference = factory.Sequence(lambda n: f"AGR-{n:04d}")
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    nsi = factory.SubFactory(OrganisationFactory, kind=choices.OrganisationKind.NSI)
+    type = choices.AgreementType.DATA_SHARING
+    state = choices.AgreementState.DRAFT
+    domains = factory.LazyFunction(lambda: ["energy"])
+
+    @factory.post_generation
+    def partners(
+        self, create: bool, extracted: list[Organisation] | None, **kwargs: object
+    ) -> None:
+        if create and extracted:
+            for org in extracted:
+                AgreementParty.objects.create(agreement=self, organisation=org, resources=["data"])
+
+
+class PilotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pilot
+
+    name = factory.Sequence(lambda n: f"Pilot {n}")
+    city = "Kragujevac"
+    territory_code = "RS-KG"
+    country = factory.SubFactory(CountryFactory)
+    nsi = factory.SubFactory(OrganisationFactory, kind=choices.OrganisationKind.NSI)
+    local_government = factory.SubFactory(
+        OrganisationFactory, kind=choices.OrganisationKind.LOCAL_GOVERNMENT
+    )
+    decision_relevance = "Supports the city's energy investment plan."
+
+
+class CommunicationPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunicationPlan
+
+    title = factory.Sequence(lambda n: f"Plan {n}")
+    pilot = factory.SubFactory(PilotFactory)
+    owner = factory.SelfAttribute("pilot.nsi")
+
+
+class DataRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataRequest
+
+    direction = choices.RequestDirection.ACQUISITION
+    title = factory.Sequence(lambda n: f"Request {n}")
+    purpose = "Monthly electricity consumption by district."
+    requester = factory.SubFactory(OrganisationFactory, kind=choices.OrganisationKind.NSI)
+    provider = factory.SubFactory(OrganisationFactory)
+    table_schema = factory.LazyFunction(lambda: dict(SIMPLE_SCHEMA))
+    due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))

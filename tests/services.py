@@ -1,0 +1,86 @@
+"""Which external services the tests may use, and a bounded wait helper.
+
+Services are optional on a laptop and required in CI (DDMS_REQUIRE_SERVICES=1): a test that
+needs one skips when it is not configured, and fails when it is required but unreachable.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import urlparse
+
+import pytest
+
+T = TypeVar("T")
+
+
+def services_required() -> bool:
+    return os.environ.get("DDMS_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes", "on"}
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2
+        ):
+            return True
+    except OSError:
+        return False
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://", "pgsql://")) else None
+
+
+def redis_url() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    return url if url.startswith(("redis://", "rediss://")) else None
+
+
+def need_services() -> None:
+    """Skip (laptop) or fail (CI) unless PostgreSQL and Redis are configured and reachable."""
+    problems = []
+    pg, rd = postgres_url(), redis_url()
+    if pg is None:
+        problems.append("DATABASE_URL does not point at PostgreSQL")
+    elif not _reachable(pg, 5432):
+        problems.append(f"PostgreSQL at {urlparse(pg).hostname} is unreachable")
+    if rd is None:
+        problems.append("CELERY_BROKER_URL does not point at Redis")
+    elif not _reachable(rd, 6379):
+        problems.append(f"Redis at {urlparse(rd).hostname} is unreachable")
+    if problems:
+        message = "; ".join(problems)
+        if services_required():
+            pytest.fail(f"services required (DDMS_REQUIRE_SERVICES=1): {message}", pytrace=False)
+        pytest.skip(message)
+
+
+def wait_for(
+    predicate: Callable[[], T],
+    *,
+    timeout: float = 30.0,
+    interval: float = 0.1,
+    what: str = "condition",
+) -> T:
+    """Poll `predicate` until it returns a truthy value; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
