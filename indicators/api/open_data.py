@@ -201,7 +201,16 @@ class CalendarView(OpenDataView):
 
     @extend_schema(responses=serializers.CalendarEntrySerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(serializers.CalendarEntrySerializer(calendar_entries(), many=True).data)
+        return Response(
+            [
+                (
+                    serializers.CalendarEntrySerializer
+                    if entry["released"]
+                    else serializers.UpcomingEntrySerializer
+                )(entry).data
+                for entry in calendar_entries()
+            ]
+        )
 
 
 class CalendarICSView(OpenDataView):

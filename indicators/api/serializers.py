@@ -216,10 +216,17 @@ class SeriesSerializer(serializers.Serializer):
     observations = SeriesObservationSerializer(many=True)
 
 
-class CalendarEntrySerializer(serializers.Serializer):
+class UpcomingEntrySerializer(serializers.Serializer):
+    """An embargoed release: only its date and title are public."""
+
     release_at = serializers.DateTimeField()
     title = serializers.CharField()
     released = serializers.BooleanField()
+
+
+class CalendarEntrySerializer(UpcomingEntrySerializer):
+    """A calendar entry; the fields after `released` appear once the release is public."""
+
     id = serializers.IntegerField(required=False)
     series = serializers.CharField(required=False)
     version = serializers.IntegerField(required=False)
