@@ -93,20 +93,21 @@ class SeriesView(OpenDataView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         now = timezone.now()
-        indicator = open_indicator(code, now=now)
-        if indicator is None:
+        found = open_indicator(code, now=now)
+        if found is None:
             return HttpResponse(
                 orjson.dumps(error_body(404, "not_found", "Not found.")),
                 status=404,
                 content_type="application/json",
             )
+        indicator, publication_ids = found
         filters = ObservationFilter.from_query(request.query_params)
         etag, last = _validators(request, now, f"series:{code}")
         if _not_modified(request, etag, last):
             response: HttpResponse = HttpResponseNotModified()
             _cache_headers(response, etag, last)
             return response
-        rows = series_rows(indicator=indicator, filters=filters, now=now)
+        rows = series_rows(indicator=indicator, filters=filters, publication_ids=publication_ids)
         body = orjson.dumps(
             {
                 "indicator": _indicator_meta(indicator),
@@ -153,11 +154,12 @@ class DownloadView(OpenDataView):
         filters = ObservationFilter.from_query(request.query_params)
         indicator = None
         if fmt == "sdmx.csv":
-            indicator = (
+            found = (
                 open_indicator(filters.indicators[0], now=now)
                 if len(filters.indicators) == 1
                 else None
             )
+            indicator = found[0] if found else None
             if indicator is None:
                 return HttpResponse(
                     orjson.dumps(

@@ -19,12 +19,12 @@ MAPPING = {
     "count": "broj",
 }
 CSV = (
-    "opstina,godina,pol,vrednost,broj\n"
-    "RS-KG-ST,2023,F,51.25,120\n"
-    "RS-KG-ST,2023,M,48.5,110\n"
-    "RS-KG-AE,2023-Q2,_T,40,3\n"
-    "RS-KG,2024-03,_T,,\n"
-).encode()
+    b"opstina,godina,pol,vrednost,broj\n"
+    b"RS-KG-ST,2023,F,51.25,120\n"
+    b"RS-KG-ST,2023,M,48.5,110\n"
+    b"RS-KG-AE,2023-Q2,_T,40,3\n"
+    b"RS-KG,2024-03,_T,,\n"
+)
 
 
 def snapshot_observations():
