@@ -29,6 +29,7 @@ from ..models import Indicator
 from ..selectors.monitoring import pilot_monitoring
 from ..selectors.open_data import (
     ObservationFilter,
+    dims_from_key,
     open_indicator,
     open_observations,
     series_rows,
@@ -108,12 +109,20 @@ class SeriesView(OpenDataView):
             _cache_headers(response, etag, last)
             return response
         rows = series_rows(indicator=indicator, filters=filters, publication_ids=publication_ids)
+        keys: dict[str, dict[str, str]] = {}
         body = orjson.dumps(
             {
                 "indicator": _indicator_meta(indicator),
                 "observations": [
-                    {"id": i, "territory": t, "period": p, "dims": d, "value": v, "status": s}
-                    for i, t, p, d, v, s in rows
+                    {
+                        "id": i,
+                        "territory": t,
+                        "period": p,
+                        "dims": dims_from_key(k, keys),
+                        "value": v,
+                        "status": s,
+                    }
+                    for i, t, p, k, v, s in rows
                 ],
             }
         )

@@ -115,12 +115,22 @@ SERIES_COLUMNS = ("id", "territory", "period", "dims", "value", "status")
 def series_rows(
     *, indicator: Indicator, filters: ObservationFilter, publication_ids: list[int]
 ) -> Any:
-    """(id, territory, period, dims, value as float, status) of one indicator, in order."""
+    """(id, territory, period, dims key, value as float, status) of one indicator, in order."""
     return (
         open_observations(
             filters=filters, indicator_id=indicator.pk, publication_ids=publication_ids
         )
         .order_by("territory_code", "dims_key", "period_start")
         .annotate(value_f=Cast("value", FloatField()))
-        .values_list("id", "territory_code", "period", "dims", "value_f", "status")
+        # dims_key rather than the JSON column: parsing a few distinct keys once is far cheaper
+        # than decoding a JSON document per row.
+        .values_list("id", "territory_code", "period", "dims_key", "value_f", "status")
     )
+
+
+def dims_from_key(key: str, cache: dict[str, dict[str, str]]) -> dict[str, str]:
+    """{'sex': 'F'} from 'sex=F' (memoised in `cache`: a series has few distinct keys)."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = dict(part.split("=", 1) for part in key.split("|")) if key else {}
+    return found
