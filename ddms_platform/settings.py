@@ -207,7 +207,9 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notify-relay-outbox": {"task": "ddms_platform.notify.tasks.relay_outbox", "schedule": 10.0},
+}
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -226,6 +228,18 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DDMS <ddms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications ------------------------------------------------------------------------
+# Loopback webhook targets are refused unless this is on (tests point webhooks at 127.0.0.1).
+DDMS_WEBHOOK_ALLOW_LOOPBACK = env_bool("DDMS_WEBHOOK_ALLOW_LOOPBACK", False)
+DDMS_WEBHOOK_TIMEOUT = env_int("DDMS_WEBHOOK_TIMEOUT", 10, minimum=1)
+DDMS_NOTIFY_BATCH_SIZE = env_int("DDMS_NOTIFY_BATCH_SIZE", 500, minimum=1)
+DDMS_NOTIFY_FLUSH_EVERY = env_int("DDMS_NOTIFY_FLUSH_EVERY", 100, minimum=1)
+DDMS_NOTIFY_MAX_ATTEMPTS = env_int("DDMS_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+DDMS_NOTIFY_RETRY_BASE_SECONDS = env_int("DDMS_NOTIFY_RETRY_BASE_SECONDS", 30, minimum=0)
+DDMS_NOTIFY_RETRY_MAX_SECONDS = env_int("DDMS_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600, minimum=0)
+DDMS_NOTIFY_SENDING_LEASE_SECONDS = env_int("DDMS_NOTIFY_SENDING_LEASE_SECONDS", 600, minimum=0)
+DDMS_OUTBOX_STALE_SECONDS = env_int("DDMS_OUTBOX_STALE_SECONDS", 300, minimum=0)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DDMS_DEV)
