@@ -173,6 +173,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ObsStatusEnum": "indicators.choices.ObsStatus",
         "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
+        "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
     },
 }
 
@@ -281,3 +282,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DDMS_LOG_LEVEL", "INFO")},
 }
+
+# Anonymous e-mail subscriptions must be confirmed within this many days.
+DDMS_SUBSCRIPTION_CONFIRM_DAYS = env_int("DDMS_SUBSCRIPTION_CONFIRM_DAYS", 3, minimum=1)
