@@ -64,7 +64,10 @@ def stream_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
         # PostgreSQL rounds and formats numeric itself (round(x, n)::text keeps n decimals),
         # which spares a Decimal object and a Python format call per row.
         qs = qs.annotate(
-            value_text=Cast(Round("value", precision=F("indicator__decimals")), CharField())
+            value_text=Cast(
+                Round("value", precision=F("indicator__decimals")),  # type: ignore[arg-type]
+                CharField(),
+            )
         )
         value_column = "value_text"
     else:
