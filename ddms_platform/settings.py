@@ -170,7 +170,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "partnerships.choices.OrganisationKind",
+        "PolicyKindEnum": "partnerships.choices.PolicyKind",
+        "ActivityKindEnum": "partnerships.choices.ActivityKind",
+        "ArticleKindEnum": "partnerships.choices.ArticleKind",
+        "ObjectiveStatusEnum": "partnerships.choices.ObjectiveStatus",
+        "ActivityStatusEnum": "partnerships.choices.ActivityStatus",
+        "ResourceEnum": "partnerships.choices.Resource",
+        "AudienceEnum": "partnerships.choices.Audience",
+        "DomainEnum": "partnerships.choices.Domain",
+        "ThemeEnum": "partnerships.choices.Theme",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
