@@ -57,8 +57,7 @@ def plan_create(*, actor: Any, title: str, owner: Organisation, **fields: Any) -
     """Write a communication plan for a pilot or an agreement (NSI staff only)."""
     require_nsi_staff(actor)
     plan = CommunicationPlan(title=title, owner=owner)
-    apply_fields(plan, fields, PLAN_FIELDS, save=False)
-    _clean_plan(plan)
+    apply_fields(plan, fields, PLAN_FIELDS, save=False, check=_clean_plan)
     plan.save()
     record_create(actor=actor, action="plan.create", obj=plan)
     return plan
@@ -71,8 +70,7 @@ def plan_update(
     """Change a communication plan (NSI staff only)."""
     require_nsi_staff(actor)
     plan = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
-    before, after = apply_fields(plan, data, PLAN_FIELDS, save=False)
-    _clean_plan(plan)
+    before, after = apply_fields(plan, data, PLAN_FIELDS, save=False, check=_clean_plan)
     plan.save()
     record_change(actor=actor, action="plan.update", obj=plan, before=before, after=after)
     return plan
