@@ -92,7 +92,7 @@ def _articles(w, n):
 def _countries(w, n):
     start = Country.objects.count()
     for i in range(start, start + n):
-        Country.objects.create(code=f"Q{i}", name=f"Country {i}")
+        Country.objects.create(code=f"{i:02d}", name=f"Country {i}")
 
 
 # endpoint, row builder, queries as NSI staff, queries as partner A
