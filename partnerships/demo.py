@@ -8,10 +8,11 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -39,7 +40,8 @@ DEMO = "(synthetic demo)"
 # "partnerships.demo_requests.load" or "indicators.demo.load". Each is called, in order, with
 # the DemoContext after the registry is loaded (ctx.orgs, ctx.users, ctx.objects hold what the
 # registry made) and must be idempotent, like the loaders below.
-EXTRA_LOADERS: list[str] = []
+# A loader may also take no argument (the indicators one does).
+EXTRA_LOADERS: list[str] = ["indicators.demo.load"]
 # ---------------------------------------------------------------------------------------------
 
 
@@ -47,7 +49,7 @@ EXTRA_LOADERS: list[str] = []
 class DemoContext:
     """What the loaders share: the acting admin, the accounts and the objects made so far."""
 
-    stdout: TextIO
+    stdout: Any  # the command's OutputWrapper or any text stream
     actor: Any = None
     users: dict[str, Any] = field(default_factory=dict)
     orgs: dict[str, Organisation] = field(default_factory=dict)
@@ -129,7 +131,7 @@ def load_accounts_and_organisations(ctx: DemoContext) -> None:
             and not Membership.objects.filter(user=user, organisation=ctx.orgs[org_key]).exists()
         ):
             services.membership_add(
-                actor=admin, organisation=ctx.orgs[org_key], user=user, role=role
+                actor=admin, organisation=ctx.orgs[org_key], user=user, role=role or "member"
             )
 
 
@@ -278,7 +280,11 @@ def load_pilot(ctx: DemoContext) -> None:
         (
             "Kragujevac Energy Efficiency Programme 2026–2030",
             "programme",
-            [("ENE-CONS-HH", "decrease", "2150", 2030, "2480", 2025)],
+            [
+                ("ENE-CONS-HH", "decrease", "2150", 2030, "2480", 2025),
+                # Also published by the indicators demo, so the policy links to real series.
+                ("ELEC_HH", "decrease", "1900", 2030, "2150", 2025),
+            ],
         ),
         (
             "Sustainable Urban Mobility Plan of Kragujevac",
@@ -286,6 +292,7 @@ def load_pilot(ctx: DemoContext) -> None:
             [
                 ("MOB-PT-SHARE", "increase", "30", 2030, "21", 2024),
                 ("MOB-CAR-OWN", "maintain", "310", 2030, "305", 2024),
+                ("PT_ACCESS", "increase", "85", 2030, "78", 2024),
             ],
         ),
     ]
@@ -418,12 +425,16 @@ REGISTRY_LOADERS: list[Callable[[DemoContext], None]] = [
 ]
 
 
-def load(stdout: TextIO) -> DemoContext:
+def load(stdout: Any) -> DemoContext:
     """Run the registry loaders, then every loader named in EXTRA_LOADERS, in one transaction."""
     ctx = DemoContext(stdout=stdout)
     with transaction.atomic():
         for loader in REGISTRY_LOADERS:
             loader(ctx)
         for path in EXTRA_LOADERS:
-            import_string(path)(ctx)
+            loader = import_string(path)
+            if inspect.signature(loader).parameters:
+                loader(ctx)
+            else:
+                loader()
     return ctx

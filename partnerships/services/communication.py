@@ -126,7 +126,9 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A slug for `title` that no other article uses."""
     base = slugify(title)[:180] or "article"
     slug, n = base, 2
-    others = KnowledgeArticle.objects.exclude(pk=exclude_pk)
+    others = KnowledgeArticle.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
