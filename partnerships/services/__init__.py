@@ -1,0 +1,1 @@
+"""Services of the partnerships app: every write and every rule lives here."""
