@@ -9,6 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerships import choices
@@ -87,6 +88,13 @@ def replace_member(workbook: bytes, member: str, content: bytes) -> bytes:
             data = content if info.filename == member else source.read(info.filename)
             target.writestr(info.filename, data)
     return out.getvalue()
+
+
+@pytest.fixture
+def private_media(settings: Any, tmp_path: Path) -> Path:
+    """Uploads of this test go to a folder of its own, so files can be counted."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 def stored_files() -> list[Path]:
