@@ -13,7 +13,13 @@ from typing import Any
 from .checks import TableChecker, header_errors
 from .exceptions import SchemaError, SourceError, TabularError
 from .plausibility import PlausibilityChecker
-from .reader import DEFAULT_CHUNK_ROWS, DEFAULT_MAX_XLSX_BYTES, UnusableSource, open_source
+from .reader import (
+    DEFAULT_CHUNK_ROWS,
+    DEFAULT_MAX_XLSX_BYTES,
+    UnusableSource,
+    open_source,
+    prefetch,
+)
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
 from .schema import Schema, load_schema
 
@@ -76,7 +82,7 @@ def validate(
         jump_factor=jump_factor,
     )
     try:
-        for chunk in source.chunks():
+        for chunk in prefetch(source.chunks()):
             checker.check(chunk)
             plausibility.check(chunk)
             errors.flush()

@@ -27,10 +27,10 @@ class EncodingProblem(Exception):
         self.note = note
 
 
-def _iter_bytes(path: Path, skip: int = 0) -> Iterator[bytes]:
+def _iter_bytes(path: Path, skip: int = 0, read_size: int = READ_SIZE) -> Iterator[bytes]:
     with path.open("rb") as fh:
         fh.seek(skip)
-        while piece := fh.read(READ_SIZE):
+        while piece := fh.read(read_size):
             yield piece
 
 
@@ -127,15 +127,15 @@ def _detect_with_charset_normalizer(path: Path) -> str:
     return encoding
 
 
-def iter_utf8(path: Path, encoding: str, bom: int) -> Iterator[bytes]:
+def iter_utf8(path: Path, encoding: str, bom: int, read_size: int = READ_SIZE) -> Iterator[bytes]:
     """Stream the file as UTF-8 bytes, transcoding piece by piece when needed."""
     if encoding in ("utf-8", "utf-8-sig"):
         # Already checked to be valid UTF-8: hand the bytes through untouched (fast path).
-        yield from _iter_bytes(path, skip=bom)
+        yield from _iter_bytes(path, skip=bom, read_size=read_size)
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     first = True
-    for piece in _iter_bytes(path):
+    for piece in _iter_bytes(path, read_size=read_size):
         text = decoder.decode(piece)
         if first and text.startswith("\ufeff"):
             text = text[1:]
