@@ -46,13 +46,17 @@ def decodes_cleanly(path: Path, encoding: str, skip: int = 0) -> bool:
     return True
 
 
+# The most frequent letters of Russian and Ukrainian prose (about 60% of all letters).
+FREQUENT_LETTERS = set("оеаинтсрвлкі")
+
+
 def _cyrillic_score(text: str) -> float:
     """Plausibility of decoded text as Cyrillic prose (0 = implausible).
 
     The code pages decode almost any byte, so "decodes cleanly" alone cannot choose between
-    them. Text decoded with the wrong Cyrillic code page still consists of Cyrillic letters,
-    but with the case swapped (KOI8-R lower case sits where CP1251 has upper case), so the
-    share of lower-case letters tells the right one apart.
+    them. A wrong Cyrillic code page still yields Cyrillic letters, but a permutation of
+    them: the frequent letters (о, е, а…) turn into rare ones, and KOI8-R/CP1251 swap case.
+    The score rewards both the frequent letters and lower case.
     """
     non_ascii = [c for c in text if ord(c) > 127]
     if not non_ascii:
@@ -62,8 +66,9 @@ def _cyrillic_score(text: str) -> float:
     letters = [c for c in non_ascii if "\u0400" <= c <= "\u04ff"]
     if len(letters) / len(non_ascii) < MIN_CYRILLIC_SHARE:
         return 0.0
-    lower = sum(1 for c in letters if c.islower())
-    return 0.5 + 0.5 * lower / len(letters)
+    frequent = sum(1 for c in letters if c.lower() in FREQUENT_LETTERS) / len(letters)
+    lower = sum(1 for c in letters if c.islower()) / len(letters)
+    return frequent * (0.5 + 0.5 * lower)
 
 
 def detect_encoding(path: Path, sample: bytes) -> tuple[str, int]:
