@@ -16,14 +16,14 @@ import pyarrow.compute as pc
 from .casting import Cast, Caster, identity_keys, read_scalar
 from .keyindex import KeyIndex
 from .reader import Chunk
-from .report import Batch, ErrorLog, make_error
+from .report import TYPE_ORDER, Batch, ErrorLog, make_error
 from .schema import Field, Schema
 
 NONE_KEY = np.uint64(0x9E3779B97F4A7C15)
 
 
 def header_errors(schema: Schema, labels: list[str]) -> list[dict[str, Any]]:
-    """Label errors of the header row, in frictionless' order."""
+    """Label errors of the header row (row 1), by position."""
     fields = schema.fields
     out = []
     for number, label in enumerate(labels[len(fields) :], start=len(fields) + 1):
@@ -68,7 +68,8 @@ def header_errors(schema: Schema, labels: list[str]) -> list[dict[str, Any]]:
                     label=label,
                 )
             )
-    return out
+    # like row errors, header errors are listed by position
+    return sorted(out, key=lambda e: (e["fieldNumber"], TYPE_ORDER[e["type"]]))
 
 
 def expected_fields(schema: Schema, labels: list[str]) -> list[Field]:
