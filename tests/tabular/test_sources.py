@@ -198,3 +198,16 @@ def test_openpyxl_itself_refuses_entities_when_our_prescan_is_bypassed(tmp_path,
     error = only_error(validate(billion_laughs_xlsx(tmp_path), SCHEMA))
     assert error["type"] == "source-error"
     assert "lollol" not in error["note"]
+
+
+def test_it_restarts_exactly_when_ragged_rows_appear_late(write):
+    rows = "".join(f"{i},n\n" for i in range(1, 30)) + "30\n31,n,extra\n"
+    seen = []
+    report = validate(write("id,name\n" + rows), SCHEMA, chunk_rows=4, progress=seen.append)
+    assert report["error_counts"] == {"missing-cell": 1, "extra-cell": 1}
+    assert [(e["type"], e["rowNumber"]) for e in report["errors"]] == [
+        ("missing-cell", 31),
+        ("extra-cell", 32),
+    ]
+    assert report["stats"]["rows"] == 31
+    assert seen[-1] == 31
