@@ -16,14 +16,14 @@ import pyarrow.compute as pc
 from .casting import Cast, Caster, identity_keys, read_scalar
 from .keyindex import KeyIndex
 from .reader import Chunk
-from .report import Batch, ErrorLog, make_error
+from .report import TYPE_ORDER, Batch, ErrorLog, make_error
 from .schema import Field, Schema
 
 NONE_KEY = np.uint64(0x9E3779B97F4A7C15)
 
 
 def header_errors(schema: Schema, labels: list[str]) -> list[dict[str, Any]]:
-    """Label errors of the header row, in frictionless' order."""
+    """Label errors of the header row (row 1), by position."""
     fields = schema.fields
     out = []
     for number, label in enumerate(labels[len(fields) :], start=len(fields) + 1):
@@ -68,7 +68,8 @@ def header_errors(schema: Schema, labels: list[str]) -> list[dict[str, Any]]:
                     label=label,
                 )
             )
-    return out
+    # like row errors, header errors are listed by position
+    return sorted(out, key=lambda e: (e["fieldNumber"], TYPE_ORDER[e["type"]]))
 
 
 def expected_fields(schema: Schema, labels: list[str]) -> list[Field]:
@@ -101,14 +102,24 @@ class TableChecker:
         self.log = log
         self.fields = expected_fields(schema, labels)
         self.width = len(labels)
-        self.casters = [Caster(f) for f in self.fields]
         self.constraints = [self._prepare_constraints(f) for f in self.fields]
         names = [f.name for f in self.fields]
-        kwargs = {} if spill_keys is None else {"spill_keys": spill_keys}
-        self.unique = {i: KeyIndex(**kwargs) for i, f in enumerate(self.fields) if f.unique}
         pk = schema.primary_key
         # frictionless skips the primary-key check when a key column is missing from the header
         self.pk_positions = [names.index(n) for n in pk] if pk and set(pk) <= set(names) else []
+        # Parsed values are only materialised where a check compares them.
+        compared = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"}
+        self.casters = [
+            Caster(
+                f,
+                need_values=f.unique
+                or i in self.pk_positions
+                or any(name in compared for name, _ in self.constraints[i]),
+            )
+            for i, f in enumerate(self.fields)
+        ]
+        kwargs = {} if spill_keys is None else {"spill_keys": spill_keys}
+        self.unique = {i: KeyIndex(**kwargs) for i, f in enumerate(self.fields) if f.unique}
         self.pk_index = KeyIndex(**kwargs) if self.pk_positions else None
         self.rows = 0
 
@@ -136,7 +147,10 @@ class TableChecker:
         ]
         missing = []
         for i, field in enumerate(self.fields):
-            mv = pc.is_in(chunk.columns[i], pa.array(field.missing_values, pa.string()))
+            if field.missing_values == [""]:
+                mv = pc.equal(chunk.columns[i], "")  # the common case, several times faster
+            else:
+                mv = pc.is_in(chunk.columns[i], pa.array(field.missing_values, pa.string()))
             missing.append(mv.to_numpy(zero_copy_only=False) | ~present[i])
         blank = np.logical_and.reduce(missing) if missing else np.zeros(n, bool)
         keep = ~blank
@@ -144,7 +158,7 @@ class TableChecker:
         casts: list[Cast] = []
         for i, field in enumerate(self.fields):
             column = chunk.columns[i]
-            cast = self.casters[i].cast(column)
+            cast = self.casters[i].cast(column, missing[i])
             casts.append(cast)
             is_valid = ~missing[i] & cast.ok
             valid_cells.append(is_valid)
@@ -347,15 +361,28 @@ def _mix(acc: np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _pattern_matches(column: pa.Array, pattern: str) -> np.ndarray:
-    """Python ``re`` semantics (as frictionless: ``^pattern$`` with match), once per distinct value."""
+    """Python ``re`` semantics, as frictionless (``re.match("^pattern$")``), done fast.
+
+    RE2 (pyarrow) runs first; where it rejects a value, Python's ``re`` decides, because
+    Python's ``$``, ``\\d`` and ``\\w`` accept more (trailing newline, Unicode digits) and
+    RE2 lacks look-arounds. So RE2 only speeds up the common, matching case.
+    """
     import re
 
     regex = re.compile(f"^{pattern}$")
-    encoded = column.dictionary_encode()
-    per_value = np.array(
-        [regex.match(v) is not None for v in encoded.dictionary.to_pylist()], dtype=bool
-    )
-    return per_value[encoded.indices.to_numpy(zero_copy_only=False)]
+    try:
+        matched = pc.match_substring_regex(column, f"^{pattern}$").to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # not RE2 syntax: Python for every distinct value
+        matched = np.zeros(len(column), bool)
+    rejected = np.flatnonzero(~matched)
+    if len(rejected):
+        encoded = column.take(pa.array(rejected)).dictionary_encode()
+        per_value = np.array(
+            [regex.match(v) is not None for v in encoded.dictionary.to_pylist()], dtype=bool
+        )
+        matched = np.array(matched, dtype=bool)
+        matched[rejected] = per_value[encoded.indices.to_numpy(zero_copy_only=False)]
+    return matched
 
 
 def _isin(values: np.ndarray, allowed: list[Any]) -> np.ndarray:

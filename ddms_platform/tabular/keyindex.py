@@ -38,9 +38,15 @@ class KeyIndex:
         keys = np.asarray(keys, dtype=np.uint64)
         if not len(keys):
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        order = np.argsort(keys, kind="stable")
-        k = keys[order]
-        r = np.asarray(rows, dtype=np.int64)[order]
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(keys) < 2 or bool(np.all(keys[1:] >= keys[:-1])):
+            # already ascending (sequential ids, the common primary key): no sort needed
+            order = np.arange(len(keys))
+            k, r = keys, rows
+        else:
+            order = np.argsort(keys, kind="stable")
+            k = keys[order]
+            r = rows[order]
         first = np.empty(len(k), dtype=bool)
         first[0] = True
         first[1:] = k[1:] != k[:-1]
@@ -77,8 +83,12 @@ class KeyIndex:
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
             (k2, r2), (k1, r1) = self.runs.pop(), self.runs.pop()
             merged_keys = np.concatenate([k1, k2])
-            order = np.argsort(merged_keys, kind="stable")
-            merged = (merged_keys[order], np.concatenate([r1, r2])[order])
+            merged_rows = np.concatenate([r1, r2])
+            if k1[-1] < k2[0]:
+                merged = (merged_keys, merged_rows)  # disjoint ranges: already sorted
+            else:
+                order = np.argsort(merged_keys, kind="stable")
+                merged = (merged_keys[order], merged_rows[order])
             self.runs.append(self._maybe_spill(*merged))
 
     def _maybe_spill(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
