@@ -282,6 +282,15 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def request_submit(*, request: DataRequest, actor: Any) -> None:
+    """Provider's upload submits the request (called by `submission_upload` under its lock).
+
+    A further upload while already `submitted` is a new version, not a transition.
+    """
+    if request.state != S.SUBMITTED:
+        apply_transition(request=request, actor=actor, target=S.SUBMITTED)
+
+
 def request_send(*, request: DataRequest, actor: Any) -> DataRequest:
     """Requester sends a draft to the provider."""
     return _transition(request=request, actor=actor, target=S.SENT, sent_at=timezone.now())

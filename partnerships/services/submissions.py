@@ -25,7 +25,7 @@ from ddms_platform.tabular.encoding import EncodingProblem, detect_encoding
 
 from ..choices import RequestState, SubmissionFormat
 from ..models import DataRequest, Submission, ValidationRun
-from .requests import REQUEST_MACHINE, UPLOAD_STATES, apply_transition, require_side
+from .requests import REQUEST_MACHINE, UPLOAD_STATES, request_submit, require_side
 from .validation import queue_validation
 
 SAMPLE_BYTES = 1 << 16
@@ -201,8 +201,7 @@ def submission_upload(*, request: DataRequest, uploaded_file: Any, actor: Any) -
                     submission, ["request_id", "version", "size", "sha256", "encoding", "format"]
                 ),
             )
-            if locked.state != RequestState.SUBMITTED:
-                apply_transition(request=locked, actor=actor, target=RequestState.SUBMITTED)
+            request_submit(request=locked, actor=actor)
             outbox_record(
                 kind="submission.uploaded",
                 obj=submission,
