@@ -247,3 +247,17 @@ def test_nsi_cannot_accept_a_failed_submission(submit, world, api):
     response = api(world.nsi_manager).post(f"/api/v1/data-requests/{sub.request_id}/accept/")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_not_passed"
+
+
+def test_a_run_whose_workers_keep_dying_is_given_up_with_an_error(submit):
+    sub = submit(VALID_CSV)
+    ValidationRun.objects.filter(pk=sub.validation_run.pk).update(
+        status=RunStatus.RUNNING, report=None, finished_at=None, attempts=3
+    )
+    run = validation_run_execute(run_id=sub.validation_run.pk)
+    assert run.status == RunStatus.ERROR and run.attempts == 4
+    assert "started 3 times" in run.last_error
+
+
+def test_a_deleted_run_is_nothing_to_do():
+    assert validation_run_execute(run_id=987654) is None
