@@ -66,3 +66,38 @@ def test_submissions_cannot_be_added_or_deleted_in_the_admin(admin_client, finis
     sub = Submission.objects.get()
     assert admin_client.get("/admin/partnerships/submission/add/").status_code == 403
     assert admin_client.get(f"/admin/partnerships/submission/{sub.pk}/delete/").status_code == 403
+
+
+def test_admin_creates_a_request_through_the_service_with_an_audit_entry(admin_client, world):
+    import json
+
+    from ddms_platform.core.audit import audit_history
+    from partnerships.models import DataRequest
+
+    from .requests_support import SCHEMA, signed_agreement
+
+    form = {
+        "direction": "acquisition",
+        "title": "Water use",
+        "purpose": "Pilot indicator 6.4.1",
+        "legal_basis": "",
+        "requester": world.nsi.pk,
+        "provider": world.partner_a.pk,
+        "agreement": signed_agreement(world).pk,
+        "table_schema": json.dumps(SCHEMA),
+        "frequency": "yearly",
+        "due_on": "",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
+        "submissions-TOTAL_FORMS": "0",
+        "submissions-INITIAL_FORMS": "0",
+    }
+    response = admin_client.post("/admin/partnerships/datarequest/add/", form)
+    assert response.status_code == 302, response.content[:2000]
+    req = DataRequest.objects.get(title="Water use")
+    assert audit_history(req).get().action == "data_request.create"
+
+    bad = dict(form, title="Broken", table_schema=json.dumps({"fields": "no"}))
+    response = admin_client.post("/admin/partnerships/datarequest/add/", bad)
+    assert response.status_code == 200 and b"fields" in response.content
+    assert not DataRequest.objects.filter(title="Broken").exists()
