@@ -151,7 +151,8 @@ def _open_csv(path: Path, size: int, chunk_rows: int) -> TableSource:
     target = chunk_rows * bytes_per_row
 
     def chunks() -> Iterator[Chunk]:
-        block_size = min(max(target, 1 << 20), 64 << 20)
+        # small blocks: the streaming reader parses several ahead, so this bounds its memory
+        block_size = 1 << 20
         return _stream_chunks(path, encoding, width, delimiter, chunk_rows, block_size)
 
     def exact_chunks() -> Iterator[Chunk]:
