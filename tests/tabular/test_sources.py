@@ -211,3 +211,10 @@ def test_it_restarts_exactly_when_ragged_rows_appear_late(write):
     ]
     assert report["stats"]["rows"] == 31
     assert seen[-1] == 31
+
+
+def test_it_does_not_mistake_accented_latin_text_for_cyrillic(write):
+    text = "id,name\n1,Café de la Gare\n2,Crème brûlée à Genève\n3,Señor Müller\n"
+    report = validate(write(text, encoding="cp1252"), SCHEMA)
+    assert report["stats"]["encoding"] not in ("cp1251", "koi8-r", "iso-8859-5", "cp866")
+    assert report["valid"] is True
