@@ -330,6 +330,7 @@ class TableChecker:
                 'cells composing the primary keys are all "None"',
             )
         )
+        assert self.pk_index is not None and combined is not None  # pk_positions is non-empty
         take = np.flatnonzero(~all_none & comparable)
         dup, first_rows = self.pk_index.add(combined[take], rows[take])
         if len(dup):

@@ -288,7 +288,7 @@ def _boundary(data: bytes, start: int, target: int) -> int:
 
 
 def _parse_block(
-    block: bytes, width: int, delimiter: str, start_row: int, skip_header: bool
+    block: bytes | memoryview, width: int, delimiter: str, start_row: int, skip_header: bool
 ) -> Chunk:
     names = [f"f{i}" for i in range(width)]
     ragged = []
@@ -310,7 +310,7 @@ def _parse_block(
     return Chunk(start_row, columns)
 
 
-def _python_rows(block: bytes, delimiter: str, skip_header: bool) -> list[list[str]]:
+def _python_rows(block: bytes | memoryview, delimiter: str, skip_header: bool) -> list[list[str]]:
     reader = csv.reader(io.StringIO(bytes(block).decode("utf-8"), newline=""), delimiter=delimiter)
     rows = list(reader)
     return rows[1:] if skip_header else rows
