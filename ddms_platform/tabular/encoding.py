@@ -66,6 +66,19 @@ def _cyrillic_score(text: str) -> float:
     letters = [c for c in non_ascii if "\u0400" <= c <= "\u04ff"]
     if len(letters) / len(non_ascii) < MIN_CYRILLIC_SHARE:
         return 0.0
+    # Accented Latin text (Latin-1, CP1252) also decodes to Cyrillic letters, but they sit
+    # inside Latin words ("café" -> "cafй"); real Cyrillic words are not mixed with Latin.
+    mixed = sum(
+        1
+        for i, c in enumerate(text)
+        if "\u0400" <= c <= "\u04ff"
+        and (
+            (i > 0 and text[i - 1].isascii() and text[i - 1].isalpha())
+            or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isalpha())
+        )
+    )
+    if mixed > 0.1 * len(letters):
+        return 0.0
     frequent = sum(1 for c in letters if c.lower() in FREQUENT_LETTERS) / len(letters)
     lower = sum(1 for c in letters if c.islower()) / len(letters)
     return frequent * (0.5 + 0.5 * lower)

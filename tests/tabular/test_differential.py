@@ -237,3 +237,35 @@ def test_it_reports_the_same_rows_and_fields_as_frictionless(write):
         (e["type"], e["rowNumber"], e["fieldNumber"]) for e in validate(path, schema)["errors"]
     )
     assert ours == expected
+
+
+def test_it_agrees_with_frictionless_on_xlsx(tmp_path):
+    import datetime as dt
+
+    import openpyxl
+
+    path = tmp_path / "data.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [
+        ["id", "name", "when", "share"],
+        [1, "a", dt.date(2024, 1, 31), 0.5],
+        [2, None, dt.date(2024, 2, 1), 2],
+        ["x", "c", "not a date", 0.25],
+        [2, "d", dt.date(2024, 2, 3), "n/a"],
+    ]:
+        sheet.append(row)
+    workbook.save(path)
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer", "constraints": {"unique": True}},
+            {"name": "name", "constraints": {"required": True}},
+            {"name": "when", "type": "date"},
+            {"name": "share", "type": "number", "constraints": {"maximum": 1}},
+        ]
+    }
+    expected_valid, expected_counts, expected_rows = frictionless_report(path, schema)
+    report = validate(path, schema)
+    assert report["error_counts"] == expected_counts
+    assert report["valid"] is expected_valid
+    assert report["stats"]["rows"] == expected_rows

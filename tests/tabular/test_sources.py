@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from ddms_platform.tabular import SchemaError, SourceError, validate
-from ddms_platform.tabular import reader as reader_module
+from ddms_platform.tabular import xlsx as xlsx_module
 
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name"}]}
 
@@ -129,7 +129,7 @@ def test_it_reads_the_first_sheet_of_an_xlsx(tmp_path):
 def test_it_converts_spreadsheet_values_the_way_people_read_them():
     import datetime as dt
 
-    to_string = reader_module.cell_to_string
+    to_string = xlsx_module.cell_to_string
     assert to_string(3.0) == "3"
     assert to_string(2.5) == "2.5"
     assert to_string(dt.datetime(2024, 1, 31)) == "2024-01-31"
@@ -194,7 +194,7 @@ def test_it_refuses_a_billion_laughs_xlsx(tmp_path):
 
 def test_openpyxl_itself_refuses_entities_when_our_prescan_is_bypassed(tmp_path, monkeypatch):
     # defence in depth: openpyxl parses sheets with defusedxml when it is installed
-    monkeypatch.setattr(reader_module, "_check_zip", lambda path, max_bytes: None)
+    monkeypatch.setattr(xlsx_module, "_check_zip", lambda path, max_bytes: None)
     error = only_error(validate(billion_laughs_xlsx(tmp_path), SCHEMA))
     assert error["type"] == "source-error"
     assert "lollol" not in error["note"]
@@ -211,3 +211,10 @@ def test_it_restarts_exactly_when_ragged_rows_appear_late(write):
     ]
     assert report["stats"]["rows"] == 31
     assert seen[-1] == 31
+
+
+def test_it_does_not_mistake_accented_latin_text_for_cyrillic(write):
+    text = "id,name\n1,Café de la Gare\n2,Crème brûlée à Genève\n3,Señor Müller\n"
+    report = validate(write(text, encoding="cp1252"), SCHEMA)
+    assert report["stats"]["encoding"] not in ("cp1251", "koi8-r", "iso-8859-5", "cp866")
+    assert report["valid"] is True
