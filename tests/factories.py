@@ -69,6 +69,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"AGR-{n:04d}")
     title = factory.Sequence(lambda n: f"Agreement {n}")

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -72,7 +73,7 @@ def _not_modified(request: HttpRequest, etag: str, last: dt.datetime | None) -> 
     return bool(last is not None and since is not None and int(last.timestamp()) <= since)
 
 
-def _cache_headers(response: HttpResponse, etag: str, last: dt.datetime | None) -> None:
+def _cache_headers(response: HttpResponseBase, etag: str, last: dt.datetime | None) -> None:
     response["ETag"] = etag
     if last is not None:
         response["Last-Modified"] = http_date(last.timestamp())
@@ -158,7 +159,7 @@ class DownloadView(OpenDataView):
         description="SDMX-CSV needs exactly one indicator (one dataflow per file). Any other "
         "query parameter filters a dimension, e.g. ?sex=F.",
     )
-    def get(self, request: Request, fmt: str) -> HttpResponse:
+    def get(self, request: Request, fmt: str) -> HttpResponseBase:
         now = timezone.now()
         filters = ObservationFilter.from_query(request.query_params)
         indicator = None

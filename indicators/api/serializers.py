@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from partnerships.models import Organisation, Pilot, Submission
@@ -17,7 +19,7 @@ from ..models import (
 
 
 class TerritorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(
+    parent: serializers.SlugRelatedField[Territory] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", queryset=Territory.objects.all(), allow_null=True, required=False
     )
 
@@ -70,8 +72,12 @@ class PublicIndicatorSerializer(IndicatorSerializer):
 
 
 class ObservationSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    territory: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Observation

@@ -120,9 +120,3 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
     return freeze
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings: Any) -> None:
-    """`world` hashes seven passwords; PBKDF2 would make every test take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
