@@ -180,6 +180,7 @@ SPECTACULAR_SETTINGS = {
         "ObsStatusEnum": "indicators.choices.ObsStatus",
         "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
         "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
+        "RequestFrequencyEnum": "partnerships.choices.RequestFrequency",
     },
 }
 
