@@ -68,11 +68,16 @@ class KeyIndex:
         found = np.zeros(len(queries), dtype=bool)
         stored = np.zeros(len(queries), dtype=np.int64)
         for run_keys, run_rows in self.runs:
-            pos = np.searchsorted(run_keys, queries)
-            pos_clipped = np.minimum(pos, len(run_keys) - 1)
-            hit = (pos < len(run_keys)) & (run_keys[pos_clipped] == queries)
-            found |= hit
-            stored[hit] = run_rows[pos_clipped[hit]]
+            # only queries inside the run's range can hit: for ascending ids that is none,
+            # which skips the binary searches (and, for spilled runs, the page reads)
+            inside = np.flatnonzero((queries >= run_keys[0]) & (queries <= run_keys[-1]))
+            if not len(inside):
+                continue
+            subset = queries[inside]
+            pos = np.searchsorted(run_keys, subset)
+            hit = run_keys[np.minimum(pos, len(run_keys) - 1)] == subset
+            found[inside[hit]] = True
+            stored[inside[hit]] = run_rows[pos[hit]]
         return found, stored
 
     def _push(self, keys: np.ndarray, rows: np.ndarray) -> None:
