@@ -108,6 +108,11 @@ CASES = {
         },
         {},
     ),
+    "primary-key-with-missing-and-bad-cells": (
+        "id,t,name\n,A,a\n1,,b\nx,B,c\n1,,d\n",
+        {"fields": [INT, {"name": "t"}, {"name": "name"}], "primaryKey": ["id", "t"]},
+        {},
+    ),
     "blank-rows-and-ragged": (
         "a,b,c\n1,2,3\n\n,,\n4,5\n6,7,8,9\n,,,x\n10\n",
         {"fields": [{"name": "a", "type": "integer"}, {"name": "b"}, {"name": "c"}]},
