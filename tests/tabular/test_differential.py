@@ -183,6 +183,11 @@ CASES = {
         {"fields": [INT, {"name": "value", "type": "number", "decimalChar": ","}]},
         {"delimiter": ";"},
     ),
+    "crlf-and-trailing-empty-lines": (
+        "id,name\r\n1,a\r\nx,b\r\n\r\n\r\n",
+        {"fields": [INT, {"name": "name"}]},
+        {},
+    ),
     "quoted-newlines": (
         'id,text\n1,"line one\nline two"\n2,"a ""quoted"" word"\nx,plain\n',
         {"fields": [INT, {"name": "text"}]},
