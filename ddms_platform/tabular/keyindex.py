@@ -50,6 +50,13 @@ class KeyIndex:
         first = np.empty(len(k), dtype=bool)
         first[0] = True
         first[1:] = k[1:] != k[:-1]
+        if first.all():
+            # no repeats inside the batch (the usual case): only earlier batches can match
+            found, stored = self._lookup(k)
+            self._push(k[~found], r[~found])
+            positions = order[found]
+            back = np.argsort(positions, kind="stable")
+            return positions[back], stored[found][back]
         group = np.cumsum(first) - 1
         first_pos = np.flatnonzero(first)
         group_keys = k[first_pos]
@@ -58,7 +65,7 @@ class KeyIndex:
         ref_rows = np.where(found, stored, group_rows)
         dup_sorted = ~first | found[group]
         positions = order[dup_sorted]
-        refs = ref_rows[group][dup_sorted]
+        refs = ref_rows[group[dup_sorted]]
         back = np.argsort(positions, kind="stable")
         new = ~found
         self._push(group_keys[new], group_rows[new])
