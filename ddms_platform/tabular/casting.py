@@ -252,7 +252,9 @@ class Caster:
             if f.type == "integer":
                 fast &= pc.binary_length(column).to_numpy(zero_copy_only=False) <= 18
             rest = np.flatnonzero(~fast)
-            if len(rest) and len(rest) < len(fast):
+            if not len(rest):
+                return fast
+            if len(rest) < len(fast):
                 # negative numbers and the like: regex on the remainder only
                 fast[rest] = _mask(
                     pc.match_substring_regex(column.take(pa.array(rest)), self._fast_re)

@@ -50,6 +50,13 @@ class KeyIndex:
         first = np.empty(len(k), dtype=bool)
         first[0] = True
         first[1:] = k[1:] != k[:-1]
+        if first.all():
+            # no repeats inside the batch (the usual case): only earlier batches can match
+            found, stored = self._lookup(k)
+            self._push(k[~found], r[~found])
+            positions = order[found]
+            back = np.argsort(positions, kind="stable")
+            return positions[back], stored[found][back]
         group = np.cumsum(first) - 1
         first_pos = np.flatnonzero(first)
         group_keys = k[first_pos]
@@ -58,7 +65,7 @@ class KeyIndex:
         ref_rows = np.where(found, stored, group_rows)
         dup_sorted = ~first | found[group]
         positions = order[dup_sorted]
-        refs = ref_rows[group][dup_sorted]
+        refs = ref_rows[group[dup_sorted]]
         back = np.argsort(positions, kind="stable")
         new = ~found
         self._push(group_keys[new], group_rows[new])
@@ -68,11 +75,16 @@ class KeyIndex:
         found = np.zeros(len(queries), dtype=bool)
         stored = np.zeros(len(queries), dtype=np.int64)
         for run_keys, run_rows in self.runs:
-            pos = np.searchsorted(run_keys, queries)
-            pos_clipped = np.minimum(pos, len(run_keys) - 1)
-            hit = (pos < len(run_keys)) & (run_keys[pos_clipped] == queries)
-            found |= hit
-            stored[hit] = run_rows[pos_clipped[hit]]
+            # only queries inside the run's range can hit: for ascending ids that is none,
+            # which skips the binary searches (and, for spilled runs, the page reads)
+            inside = np.flatnonzero((queries >= run_keys[0]) & (queries <= run_keys[-1]))
+            if not len(inside):
+                continue
+            subset = queries[inside]
+            pos = np.searchsorted(run_keys, subset)
+            hit = run_keys[np.minimum(pos, len(run_keys) - 1)] == subset
+            found[inside[hit]] = True
+            stored[inside[hit]] = run_rows[pos[hit]]
         return found, stored
 
     def _push(self, keys: np.ndarray, rows: np.ndarray) -> None:

@@ -50,6 +50,11 @@ class PlausibilityChecker:
         prev_cfg = extension.get("previous", {})
         keys = previous_keys or prev_cfg.get("keys")
         target = previous_field or prev_cfg.get("field")
+        if previous and not (keys and target):
+            raise SchemaError(
+                "previous values were given without previous_keys and previous_field "
+                '(or "x-ddms": {"previous": {"keys": [...], "field": ...}})'
+            )
         if previous and keys and target:
             missing = [c for c in [*keys, target] if c not in self.index]
             if missing:

@@ -145,7 +145,8 @@ def _open_csv(path: Path, size: int, chunk_rows: int) -> TableSource:
     bytes_per_row = max(8, len(sample.encode("utf-8")) // lines)
 
     width = len(labels)
-    target = chunk_rows * bytes_per_row
+    # a sample of a few very long lines must not turn into a huge read: cap the block size
+    target = min(max(chunk_rows * bytes_per_row, 1 << 16), 32 << 20)
 
     def chunks() -> Iterator[Chunk]:
         # small blocks: the streaming reader parses several ahead, so this bounds its memory
@@ -207,7 +208,7 @@ def _stream_chunks(
     pending_rows = 0
     row = 2
     first = True
-    for batch in reader:
+    for batch in _batches(reader):
         if ragged:
             raise RaggedRows()
         if first:
@@ -225,6 +226,19 @@ def _stream_chunks(
         raise RaggedRows()
     if pending_rows:
         yield _table_chunk(pa.Table.from_batches(pending), width, row)
+
+
+def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
+    """The reader's batches; any parse problem (e.g. a row longer than a block) sends the
+    caller to the exact reader, which copes with it or reports it."""
+    while True:
+        try:
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as exc:
+            raise RaggedRows() from exc
+        yield batch
 
 
 def _table_chunk(table: pa.Table, width: int, start_row: int) -> Chunk:
@@ -297,12 +311,19 @@ def _parse_block(
         ragged.append(row)
         return "skip"
 
-    table = pacsv.read_csv(
-        pa.py_buffer(block),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
-        **_csv_options(width, delimiter, on_invalid_row),
-    )
-    if ragged:
+    table = None
+    # a row longer than pyarrow's block fails to parse: retry with the block as one piece
+    for block_size in (1 << 22, len(block) + 1):
+        try:
+            table = pacsv.read_csv(
+                pa.py_buffer(block),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
+                **_csv_options(width, delimiter, on_invalid_row),
+            )
+            break
+        except pa.ArrowInvalid:
+            ragged.clear()
+    if table is None or ragged:
         return _rows_to_chunk(_python_rows(block, delimiter, skip_header), width, start_row)
     if skip_header:
         table = table.slice(1)
@@ -312,7 +333,10 @@ def _parse_block(
 
 def _python_rows(block: bytes | memoryview, delimiter: str, skip_header: bool) -> list[list[str]]:
     reader = csv.reader(io.StringIO(bytes(block).decode("utf-8"), newline=""), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a field beyond csv.field_size_limit()
+        raise UnusableSource("source-error", f"the CSV cannot be parsed: {exc}") from exc
     return rows[1:] if skip_header else rows
 
 

@@ -197,13 +197,27 @@ CSV_COLUMNS = [
 ]
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: Any) -> str:
+    # Cells come from partners' files and the CSV is opened in spreadsheets: neutralise
+    # anything a spreadsheet would run as a formula (OWASP "CSV injection").
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, str) and text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
 def report_to_csv_rows(report: dict[str, Any]) -> list[list[str]]:
-    """Rows (header first) of a downloadable CSV listing the report's errors and warnings."""
+    """Rows (header first) of a downloadable CSV listing the report's errors and warnings.
+
+    Text that a spreadsheet would treat as a formula is prefixed with an apostrophe.
+    """
     out = [list(CSV_COLUMNS)]
     for severity, key in (("error", "errors"), ("warning", "warnings")):
         for entry in report.get(key, []):
-            out.append(
-                [severity]
-                + ["" if entry.get(c) is None else str(entry.get(c)) for c in CSV_COLUMNS[1:]]
-            )
+            out.append([severity] + [_csv_safe(entry.get(c)) for c in CSV_COLUMNS[1:]])
     return out

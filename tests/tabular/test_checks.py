@@ -135,3 +135,10 @@ def test_it_checks_string_formats(write, fmt, good, bad):
     schema = {"fields": [{"name": "s", "format": fmt}]}
     report = validate(write(f"s\n{good}\n{bad}\n"), schema)
     assert errors_of(report) == [("type-error", 3, "s")]
+
+
+def test_it_neutralises_formulas_in_the_error_csv(write):
+    report = validate(write('id,name,value\n"=HYPERLINK(""http://x"")",a,1\n'), SCHEMA)
+    rows = report_to_csv_rows(report)
+    cell = rows[0].index("cell")
+    assert rows[1][cell].startswith("'=HYPERLINK")

@@ -108,6 +108,11 @@ CASES = {
         },
         {},
     ),
+    "primary-key-with-missing-and-bad-cells": (
+        "id,t,name\n,A,a\n1,,b\nx,B,c\n1,,d\n",
+        {"fields": [INT, {"name": "t"}, {"name": "name"}], "primaryKey": ["id", "t"]},
+        {},
+    ),
     "blank-rows-and-ragged": (
         "a,b,c\n1,2,3\n\n,,\n4,5\n6,7,8,9\n,,,x\n10\n",
         {"fields": [{"name": "a", "type": "integer"}, {"name": "b"}, {"name": "c"}]},
@@ -177,6 +182,11 @@ CASES = {
         "id;value\n1;2,5\n2;1.5\n3;-0,25\n4;1 000,5\n",
         {"fields": [INT, {"name": "value", "type": "number", "decimalChar": ","}]},
         {"delimiter": ";"},
+    ),
+    "crlf-and-trailing-empty-lines": (
+        "id,name\r\n1,a\r\nx,b\r\n\r\n\r\n",
+        {"fields": [INT, {"name": "name"}]},
+        {},
     ),
     "quoted-newlines": (
         'id,text\n1,"line one\nline two"\n2,"a ""quoted"" word"\nx,plain\n',

@@ -56,3 +56,10 @@ def test_unique_tracking_keeps_hashes_not_the_text_of_values(write, monkeypatch)
     report = validate(write("id,s\n" + rows), schema, chunk_rows=16)
     assert report["error_counts"] == {"unique-error": 193}
     assert seen and all(dtype == np.uint64 for dtype in seen)
+
+
+def test_it_reports_repeats_of_earlier_batches_in_input_order():
+    index = KeyIndex()
+    index.add(np.array([30, 10, 20], dtype=np.uint64), np.array([2, 3, 4]))
+    dup, first = index.add(np.array([40, 20, 5, 30], dtype=np.uint64), np.array([5, 6, 7, 8]))
+    assert dup.tolist() == [1, 3] and first.tolist() == [4, 2]

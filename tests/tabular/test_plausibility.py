@@ -51,3 +51,22 @@ def test_it_warns_when_a_total_is_not_the_sum_of_its_parts(write):
     assert report["valid"] is True
     assert [(w["type"], w["rowNumber"]) for w in report["warnings"]] == [("total-warning", 3)]
     assert "10 differs from men + women = 9" in report["warnings"][0]["message"]
+
+
+def test_it_takes_the_previous_value_settings_from_the_schema(write):
+    schema = {**SCHEMA, "x-ddms": {"previous": {"keys": ["territory", "year"], "field": "value"}}}
+    report = validate(
+        write("territory,year,value\nUA01,2023,5000\n"), schema, previous={("UA01", "2023"): 100}
+    )
+    assert report["warning_counts"] == {"jump-warning": 1}
+
+
+def test_it_refuses_previous_values_without_key_columns(write):
+    import pytest
+
+    from ddms_platform.tabular import SchemaError
+
+    with pytest.raises(SchemaError, match="previous_keys"):
+        validate(
+            write("territory,year,value\nUA01,2023,5\n"), SCHEMA, previous={("UA01", "2023"): 1}
+        )

@@ -218,3 +218,15 @@ def test_it_does_not_mistake_accented_latin_text_for_cyrillic(write):
     report = validate(write(text, encoding="cp1252"), SCHEMA)
     assert report["stats"]["encoding"] not in ("cp1251", "koi8-r", "iso-8859-5", "cp866")
     assert report["valid"] is True
+
+
+def test_it_reads_a_value_longer_than_a_parse_block(write):
+    schema = {
+        "fields": [
+            {"name": "id", "type": "integer"},
+            {"name": "name", "constraints": {"maxLength": 10}},
+        ]
+    }
+    report = validate(write("id,name\n1,a\n2," + "x" * (3 << 20) + "\n3,c\n"), schema)
+    assert report["error_counts"] == {"constraint-error": 1}
+    assert report["errors"][0]["rowNumber"] == 3
