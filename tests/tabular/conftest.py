@@ -1,24 +1,8 @@
 """Helpers for the tabular engine tests (plain pytest: no database, no Django)."""
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
-
-# Test this checkout's package, not whatever copy the virtualenv's editable install points at
-# (they differ in a git worktree; in the main checkout this is a no-op). pytest-django may
-# already have imported ddms_platform from the editable install to load settings, so the
-# package path is extended too.
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-_package = sys.modules.get("ddms_platform")
-_here = str(ROOT / "ddms_platform")
-if _package is not None and _here not in list(getattr(_package, "__path__", [])):
-    _package.__path__.insert(0, _here)
-    for _name in [m for m in sys.modules if m.startswith("ddms_platform.tabular")]:
-        del sys.modules[_name]
 
 
 @pytest.fixture
