@@ -145,6 +145,8 @@ DDMS_DOCUMENT_CONTENT_TYPES = env_list(
         "text/plain",
     ],
 )
+# Plausibility: a value this many times above or below the last published one is a warning.
+DDMS_PLAUSIBILITY_JUMP_FACTOR = float(env_int("DDMS_PLAUSIBILITY_JUMP_FACTOR", 10, minimum=2))
 DDMS_REQUIRE_SERVICES = env_bool("DDMS_REQUIRE_SERVICES", False)
 DDMS_MEMBERSHIP_MODEL = "partnerships.Membership"
 

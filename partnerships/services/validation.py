@@ -19,6 +19,7 @@ from ddms_platform.notify.services import outbox_record
 
 from ..choices import RunStatus
 from ..models import ValidationRun
+from ..plausibility import previous_values_options
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,7 @@ def run_engine(path: Path, schema: dict[str, Any], *, progress: Any = None) -> d
         max_errors=settings.DDMS_VALIDATION_MAX_ERRORS,
         chunk_rows=settings.DDMS_VALIDATION_CHUNK_ROWS,
         max_xlsx_bytes=settings.DDMS_XLSX_MAX_UNCOMPRESSED_BYTES,
+        **previous_values_options(schema),
     )
 
 
