@@ -32,6 +32,8 @@ def previous_published_values(
     )
     latest: dict[tuple[str, ...], float] = {}
     for territory, dims, value in rows.iterator(chunk_size=5000):
+        if value is None:
+            continue
         extra = {k: v for k, v in (dims or {}).items() if k not in dimensions}
         if any(str(v) not in TOTAL_CODES for v in extra.values()):
             continue
