@@ -1,1 +1,0 @@
-"""Indicator domain models (built by the indicators issue)."""

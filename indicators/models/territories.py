@@ -1,0 +1,30 @@
+"""Territories: country → region → district → city or municipality."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ddms_platform.core.models import TimeStampedModel
+
+from ..choices import TerritoryLevel
+
+
+class Territory(TimeStampedModel):
+    """A territory with a stable code (NUTS/LAU style or the NSI's own) and names in 3 scripts."""
+
+    code = models.CharField(max_length=30, unique=True)
+    level = models.CharField(max_length=12, choices=TerritoryLevel.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    name_en = models.CharField("name (English)", max_length=200)
+    name_sr_latn = models.CharField("name (Serbian, Latin)", max_length=200, blank=True)
+    name_sr_cyrl = models.CharField("name (Serbian, Cyrillic)", max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "territories"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_en}"
