@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "ddms_platform.core",
     "ddms_platform.notify",
+    "ddms_platform.web",
     "partnerships",
     "indicators",
 ]
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "ddms_platform.web.context_processors.navigation",
             ],
         },
     },
