@@ -172,7 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ObsStatusEnum": "indicators.choices.ObsStatus",
+        "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -209,7 +212,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # The embargo itself is enforced by time in every read; this job only records the state.
+    "publish-due-releases": {"task": "indicators.publish_due_releases", "schedule": 60.0},
+}
 
 # --- E-mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

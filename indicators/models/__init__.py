@@ -1,8 +1,15 @@
 """Indicators domain models (DESIGN.md §2, indicators)."""
 
 from .indicators import Indicator
-from .observations import Observation
+from .observations import Observation, ObservationLoad
 from .publications import Publication, ReleasedObservation
 from .territories import Territory
 
-__all__ = ["Indicator", "Observation", "Publication", "ReleasedObservation", "Territory"]
+__all__ = [
+    "Indicator",
+    "Observation",
+    "ObservationLoad",
+    "Publication",
+    "ReleasedObservation",
+    "Territory",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from ..choices import ObsStatus, PeriodType
@@ -51,3 +52,37 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id}/{self.territory_id}/{self.period}/{self.dims_key}"
+
+
+class ObservationLoad(models.Model):
+    """One job loading a submission into observations: its mapping, status and error report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    submission = models.ForeignKey(
+        "partnerships.Submission", on_delete=models.PROTECT, related_name="observation_loads"
+    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="loads")
+    mapping = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    result = models.JSONField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"load of {self.submission_id} into {self.indicator_id} ({self.status})"

@@ -1,0 +1,249 @@
+"""Open data for everyone: series, bulk downloads, release calendar, policy monitoring."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from icalendar import Calendar, Event
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ddms_platform.core.api import error_body
+from ddms_platform.core.permissions import scope_to_orgs
+from partnerships.models import Pilot
+
+from ..exports import dataflow_id, stream_csv, stream_json, stream_sdmx_csv
+from ..models import Indicator
+from ..selectors.monitoring import pilot_monitoring
+from ..selectors.open_data import (
+    ObservationFilter,
+    open_indicator,
+    open_observations,
+    series_rows,
+)
+from ..selectors.publications import calendar_entries, last_release_time
+from . import serializers
+
+FILTER_PARAMS = [
+    OpenApiParameter("indicator", str, description="Indicator code(s), comma-separated"),
+    OpenApiParameter("territory", str, description="Territory code(s), comma-separated"),
+    OpenApiParameter("period_from", str, description="First period: 2020, 2020-Q1 or 2020-03"),
+    OpenApiParameter("period_to", str, description="Last period (inclusive)"),
+]
+FORMATS = {
+    "json": ("application/json", "json"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "sdmx.csv": ("application/vnd.sdmx.data+csv; version=2.0.0; charset=utf-8", "csv"),
+}
+
+
+class OpenDataView(APIView):
+    """Base: anonymous, no session needed (so no CSRF), the public view of the data."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+
+
+def _validators(request: HttpRequest, now: dt.datetime, fmt: str) -> tuple[str, dt.datetime | None]:
+    """An ETag and Last-Modified that change exactly when a release becomes public."""
+    last, newest_id = last_release_time(now=now)
+    seed = f"{last.isoformat() if last else '-'}|{newest_id}|{fmt}|{request.GET.urlencode()}"
+    return quote_etag(hashlib.sha256(seed.encode()).hexdigest()[:32]), last
+
+
+def _not_modified(request: HttpRequest, etag: str, last: dt.datetime | None) -> bool:
+    match = request.headers.get("If-None-Match")
+    if match is not None:
+        return etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return bool(last is not None and since is not None and int(last.timestamp()) <= since)
+
+
+def _cache_headers(response: HttpResponse, etag: str, last: dt.datetime | None) -> None:
+    response["ETag"] = etag
+    if last is not None:
+        response["Last-Modified"] = http_date(last.timestamp())
+    # Revalidate every time: a release can become public at any second.
+    response["Cache-Control"] = "public, no-cache"
+
+
+class SeriesView(OpenDataView):
+    """One indicator's released values (latest version of each release), filtered."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("territory", str),
+            OpenApiParameter("period_from", str),
+            OpenApiParameter("period_to", str),
+        ],
+        responses=serializers.SeriesSerializer,
+        description="Any other query parameter filters a dimension, e.g. ?sex=F,M.",
+    )
+    def get(self, request: Request, code: str) -> HttpResponse:
+        now = timezone.now()
+        indicator = open_indicator(code, now=now)
+        if indicator is None:
+            return HttpResponse(
+                orjson.dumps(error_body(404, "not_found", "Not found.")),
+                status=404,
+                content_type="application/json",
+            )
+        filters = ObservationFilter.from_query(request.query_params)
+        etag, last = _validators(request, now, f"series:{code}")
+        if _not_modified(request, etag, last):
+            response: HttpResponse = HttpResponseNotModified()
+            _cache_headers(response, etag, last)
+            return response
+        rows = series_rows(indicator=indicator, filters=filters, now=now)
+        body = orjson.dumps(
+            {
+                "indicator": _indicator_meta(indicator),
+                "observations": [
+                    {"id": i, "territory": t, "period": p, "dims": d, "value": v, "status": s}
+                    for i, t, p, d, v, s in rows
+                ],
+            }
+        )
+        response = HttpResponse(body, content_type="application/json")
+        _cache_headers(response, etag, last)
+        return response
+
+
+def _indicator_meta(indicator: Indicator) -> dict[str, Any]:
+    return {
+        "code": indicator.code,
+        "name_en": indicator.name_en,
+        "name_sr_latn": indicator.name_sr_latn,
+        "name_sr_cyrl": indicator.name_sr_cyrl,
+        "unit": indicator.unit,
+        "topic": indicator.topic,
+        "decimals": indicator.decimals,
+        "dimensions": indicator.dimensions,
+        "sdg_targets": indicator.sdg_targets,
+        "dataflow": dataflow_id(indicator.code),
+    }
+
+
+class DownloadView(OpenDataView):
+    """Bulk download of released values as JSON, CSV or SDMX-CSV 2.0, streamed."""
+
+    @extend_schema(
+        parameters=FILTER_PARAMS,
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): OpenApiTypes.STR,
+        },
+        description="SDMX-CSV needs exactly one indicator (one dataflow per file). Any other "
+        "query parameter filters a dimension, e.g. ?sex=F.",
+    )
+    def get(self, request: Request, fmt: str) -> HttpResponse:
+        now = timezone.now()
+        filters = ObservationFilter.from_query(request.query_params)
+        indicator = None
+        if fmt == "sdmx.csv":
+            indicator = (
+                open_indicator(filters.indicators[0], now=now)
+                if len(filters.indicators) == 1
+                else None
+            )
+            if indicator is None:
+                return HttpResponse(
+                    orjson.dumps(
+                        error_body(
+                            400,
+                            "indicator_required",
+                            "SDMX-CSV is one dataflow: give exactly one published indicator "
+                            "with ?indicator=CODE.",
+                        )
+                    ),
+                    status=400,
+                    content_type="application/json",
+                )
+        etag, last = _validators(request, now, fmt)
+        if _not_modified(request, etag, last):
+            response: HttpResponse = HttpResponseNotModified()
+            _cache_headers(response, etag, last)
+            return response
+        qs = open_observations(filters=filters, now=now)
+        stream: Iterator[bytes]
+        if fmt == "json":
+            stream = stream_json(qs)
+        elif fmt == "csv":
+            stream = stream_csv(qs)
+        else:
+            assert indicator is not None
+            stream = stream_sdmx_csv(qs, indicator)
+        content_type, ext = FORMATS[fmt]
+        streaming = StreamingHttpResponse(stream, content_type=content_type)
+        name = f"observations.{fmt}" if fmt != "sdmx.csv" else f"{indicator.code}.sdmx.csv"  # type: ignore[union-attr]
+        streaming["Content-Disposition"] = f'attachment; filename="{name}"'
+        _cache_headers(streaming, etag, last)
+        del ext
+        return streaming
+
+
+class CalendarView(OpenDataView):
+    """The release calendar: upcoming releases as date and title only; released ones in full."""
+
+    pagination_class = None
+
+    @extend_schema(responses=serializers.CalendarEntrySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(serializers.CalendarEntrySerializer(calendar_entries(), many=True).data)
+
+
+class CalendarICSView(OpenDataView):
+    """The release calendar as an iCalendar feed."""
+
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
+    def get(self, request: Request) -> HttpResponse:
+        return HttpResponse(
+            calendar_ics(calendar_entries()), content_type="text/calendar; charset=utf-8"
+        )
+
+
+def calendar_ics(entries: list[dict[str, Any]]) -> bytes:
+    """One all-public VEVENT per release: title and time (the values are not in the feed)."""
+    cal = Calendar()
+    cal.add("prodid", "-//DDMS//release calendar//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "DDMS release calendar")
+    for entry in entries:
+        event = Event()
+        stamp = entry["release_at"]
+        uid_seed = f"{entry['title']}|{stamp.isoformat()}"
+        event.add("uid", hashlib.sha256(uid_seed.encode()).hexdigest()[:24] + "@ddms")
+        event.add("summary", entry["title"])
+        event.add("dtstart", stamp)
+        event.add("dtend", stamp + dt.timedelta(minutes=30))
+        event.add("dtstamp", stamp)
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+class MonitoringView(APIView):
+    """A pilot's policy targets against their latest published values and trend."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=serializers.MonitoringSerializer(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        pilots = scope_to_orgs(
+            Pilot.objects.all(), request.user, "nsi", "local_government", "partners"
+        )
+        pilot = get_object_or_404(pilots, pk=pk)
+        return Response(
+            serializers.MonitoringSerializer(pilot_monitoring(pilot=pilot), many=True).data
+        )

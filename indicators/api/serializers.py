@@ -1,0 +1,249 @@
+"""API serializers: explicit fields; writes go through services in the views."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from partnerships.models import Organisation, Pilot, Submission
+
+from ..models import (
+    Indicator,
+    Observation,
+    ObservationLoad,
+    Publication,
+    ReleasedObservation,
+    Territory,
+)
+
+
+class TerritorySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(
+        slug_field="code", queryset=Territory.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Territory
+        fields = ["id", "code", "level", "parent", "name_en", "name_sr_latn", "name_sr_cyrl"]
+        read_only_fields = ["id"]
+
+
+class TerritoryImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    source_organisations = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Organisation.objects.all(), required=False
+    )
+    sdg_targets = serializers.ListField(child=serializers.CharField(), required=False)
+    dimensions = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "code",
+            "name_en",
+            "name_sr_latn",
+            "name_sr_cyrl",
+            "description",
+            "unit",
+            "topic",
+            "sdg_targets",
+            "methodology",
+            "source_organisations",
+            "dimensions",
+            "decimals",
+            "min_cell_count",
+            "is_active",
+        ]
+        read_only_fields = ["id"]
+
+
+class PublicIndicatorSerializer(IndicatorSerializer):
+    """The catalogue entry: metadata without the disclosure threshold."""
+
+    class Meta(IndicatorSerializer.Meta):
+        fields = [f for f in IndicatorSerializer.Meta.fields if f != "min_cell_count"]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id",
+            "indicator",
+            "territory",
+            "period",
+            "period_type",
+            "dims",
+            "value",
+            "status",
+            "count",
+            "submission",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ObservationLoadSerializer(serializers.ModelSerializer):
+    submission = serializers.PrimaryKeyRelatedField(queryset=Submission.objects.all())
+    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    mapping = serializers.JSONField(
+        help_text='{"territory": col, "period": col, "value": col, "dimensions": {dim: col}, '
+        '"status": col?, "count": col?}'
+    )
+    result = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = ObservationLoad
+        fields = [
+            "id",
+            "submission",
+            "indicator",
+            "mapping",
+            "status",
+            "result",
+            "attempts",
+            "last_error",
+            "queued_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "result",
+            "attempts",
+            "last_error",
+            "queued_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class ReleasedObservationSerializer(serializers.ModelSerializer):
+    indicator = serializers.CharField(source="indicator_code", read_only=True)
+    territory = serializers.CharField(source="territory_code", read_only=True)
+
+    class Meta:
+        model = ReleasedObservation
+        fields = [
+            "id",
+            "publication",
+            "indicator",
+            "territory",
+            "period",
+            "period_type",
+            "dims",
+            "value",
+            "status",
+        ]
+        read_only_fields = fields
+
+
+class PublicationSerializer(serializers.ModelSerializer):
+    indicators = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Indicator.objects.all()
+    )
+    territory = serializers.SlugRelatedField(
+        slug_field="code", queryset=Territory.objects.all(), allow_null=True, required=False
+    )
+    pilot = serializers.PrimaryKeyRelatedField(
+        queryset=Pilot.objects.all(), allow_null=True, required=False
+    )
+    diff_summary = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id",
+            "series",
+            "version",
+            "title",
+            "notes",
+            "pilot",
+            "territory",
+            "indicators",
+            "period_from",
+            "period_to",
+            "release_at",
+            "state",
+            "supersedes",
+            "published_at",
+            "superseded_at",
+            "diff_summary",
+        ]
+        read_only_fields = [
+            "id",
+            "version",
+            "release_at",
+            "state",
+            "supersedes",
+            "published_at",
+            "superseded_at",
+            "diff_summary",
+        ]
+
+
+class PublicationDiffSerializer(serializers.Serializer):
+    diff = serializers.JSONField()
+    diff_summary = serializers.JSONField()
+
+
+class ScheduleSerializer(serializers.Serializer):
+    release_at = serializers.DateTimeField()
+
+
+class SeriesObservationSerializer(serializers.Serializer):
+    """Schema of one series row (the view renders rows with orjson directly)."""
+
+    id = serializers.IntegerField()
+    territory = serializers.CharField()
+    period = serializers.CharField()
+    dims = serializers.DictField(child=serializers.CharField())
+    value = serializers.FloatField(allow_null=True)
+    status = serializers.CharField()
+
+
+class SeriesSerializer(serializers.Serializer):
+    indicator = PublicIndicatorSerializer()
+    observations = SeriesObservationSerializer(many=True)
+
+
+class CalendarEntrySerializer(serializers.Serializer):
+    release_at = serializers.DateTimeField()
+    title = serializers.CharField()
+    released = serializers.BooleanField()
+    id = serializers.IntegerField(required=False)
+    series = serializers.CharField(required=False)
+    version = serializers.IntegerField(required=False)
+    superseded = serializers.BooleanField(required=False)
+    supersedes = serializers.IntegerField(required=False, allow_null=True)
+
+
+class LineageSerializer(serializers.Serializer):
+    publication = serializers.JSONField()
+    observation = serializers.JSONField()
+    submission = serializers.JSONField(allow_null=True)
+    data_request = serializers.JSONField(allow_null=True)
+    agreement = serializers.JSONField(allow_null=True)
+
+
+class MonitoringSerializer(serializers.Serializer):
+    policy = serializers.JSONField()
+    target_id = serializers.IntegerField()
+    indicator = serializers.CharField()
+    target_value = serializers.FloatField()
+    target_year = serializers.IntegerField()
+    direction = serializers.CharField()
+    unit = serializers.CharField(required=False)
+    latest = serializers.JSONField(allow_null=True)
+    distance = serializers.FloatField(allow_null=True)
+    projected = serializers.FloatField(allow_null=True)
+    status = serializers.CharField()

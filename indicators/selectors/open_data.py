@@ -1,0 +1,113 @@
+"""Open data reads: released values of the current versions, filtered, for streaming."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
+from django.http import QueryDict
+
+from ddms_platform.core.errors import DomainError
+
+from ..models import Indicator, ReleasedObservation
+from ..periods import period_bound
+from .publications import current_publication_ids
+
+# Query parameters with a meaning of their own; any other one filters a dimension.
+RESERVED_PARAMS = {
+    "indicator",
+    "territory",
+    "period_from",
+    "period_to",
+    "format",
+    "page",
+    "page_size",
+}
+
+
+@dataclass
+class ObservationFilter:
+    """Filters shared by the series endpoint and the bulk downloads."""
+
+    indicators: list[str] = field(default_factory=list)
+    territories: list[str] = field(default_factory=list)
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    dims: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_query(cls, params: QueryDict) -> ObservationFilter:
+        """Read filters from a query string; a bad period names the parameter."""
+
+        def split(name: str) -> list[str]:
+            return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+
+        bounds: dict[str, dt.date | None] = {}
+        for name, end in (("period_from", False), ("period_to", True)):
+            raw = params.get(name)
+            bounds[name] = period_bound(raw, end=end)
+            if raw and bounds[name] is None:
+                raise DomainError(
+                    f"{name}={raw!r} is not a period (2024, 2024-Q1, 2024-03).",
+                    code="invalid_filter",
+                    field=name,
+                )
+        return cls(
+            indicators=split("indicator"),
+            territories=split("territory"),
+            period_from=bounds["period_from"],
+            period_to=bounds["period_to"],
+            dims={k: split(k) for k in params if k not in RESERVED_PARAMS and split(k)},
+        )
+
+    def apply(self, qs: QuerySet[ReleasedObservation]) -> QuerySet[ReleasedObservation]:
+        """Narrow a released-observation queryset by these filters."""
+        if self.indicators:
+            qs = qs.filter(indicator_code__in=self.indicators)
+        if self.territories:
+            qs = qs.filter(territory_code__in=self.territories)
+        if self.period_from:
+            qs = qs.filter(period_start__gte=self.period_from)
+        if self.period_to:
+            # period_to is exclusive here: period_bound(end=True) gives the next period's start.
+            qs = qs.filter(period_start__lt=self.period_to)
+        for dim, values in self.dims.items():
+            qs = qs.filter(**{f"dims__{dim}__in": values})
+        return qs
+
+
+def open_observations(
+    *, filters: ObservationFilter, now: dt.datetime | None = None, indicator_id: int | None = None
+) -> QuerySet[ReleasedObservation]:
+    """Released values of the latest public version of each series, filtered."""
+    ids = current_publication_ids(now=now, indicator_id=indicator_id)
+    qs = ReleasedObservation.objects.filter(publication_id__in=ids)
+    if indicator_id is not None:
+        qs = qs.filter(indicator_id=indicator_id)
+    return filters.apply(qs)
+
+
+def open_indicator(code: str, *, now: dt.datetime | None = None) -> Indicator | None:
+    """The indicator if it has a public release, else None (an embargoed one does not exist)."""
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None or not current_publication_ids(now=now, indicator_id=indicator.pk):
+        return None
+    return indicator
+
+
+SERIES_COLUMNS = ("id", "territory", "period", "dims", "value", "status")
+
+
+def series_rows(
+    *, indicator: Indicator, filters: ObservationFilter, now: dt.datetime | None = None
+) -> Any:
+    """(id, territory, period, dims, value as float, status) of one indicator, in order."""
+    return (
+        open_observations(filters=filters, now=now, indicator_id=indicator.pk)
+        .order_by("territory_code", "dims_key", "period_start")
+        .annotate(value_f=Cast("value", FloatField()))
+        .values_list("id", "territory_code", "period", "dims", "value_f", "status")
+    )

@@ -1,0 +1,99 @@
+"""Which releases and released values a viewer may see: the embargo rule, by time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from ddms_platform.core.permissions import is_nsi_staff
+
+from ..choices import RELEASABLE_STATES
+from ..models import Publication, ReleasedObservation
+
+
+def released_q(now: dt.datetime, prefix: str = "") -> Q:
+    """Released means: on the calendar (scheduled or later) and its release time has come.
+
+    Computed from the clock, not from the periodic job's state change, so the embargo lifts
+    exactly at release_at even when the job is late, and never a moment earlier.
+    """
+    return Q(**{f"{prefix}state__in": RELEASABLE_STATES, f"{prefix}release_at__lte": now})
+
+
+def publications_visible(*, user: Any, now: dt.datetime | None = None) -> QuerySet[Publication]:
+    """Releases the viewer may see: all for NSI staff, released ones for everyone else."""
+    qs = Publication.objects.all()
+    if is_nsi_staff(user):
+        return qs
+    return qs.filter(released_q(now or timezone.now()))
+
+
+def publications_released(*, now: dt.datetime | None = None) -> QuerySet[Publication]:
+    """Releases that are public at `now` (every version, including superseded ones)."""
+    return Publication.objects.filter(released_q(now or timezone.now()))
+
+
+def current_publication_ids(
+    *, now: dt.datetime | None = None, indicator_id: int | None = None
+) -> list[int]:
+    """The latest released version of each series (one query): what open data serves."""
+    qs = publications_released(now=now)
+    if indicator_id is not None:
+        qs = qs.filter(indicators=indicator_id)
+    latest: dict[str, tuple[int, int]] = {}
+    for pk, series, version in qs.values_list("pk", "series", "version"):
+        if series not in latest or version > latest[series][0]:
+            latest[series] = (version, pk)
+    return sorted(pk for _v, pk in latest.values())
+
+
+def released_observations_visible(
+    *, user: Any, now: dt.datetime | None = None
+) -> QuerySet[ReleasedObservation]:
+    """Frozen values the viewer may see: NSI staff all, others those of released versions."""
+    qs = ReleasedObservation.objects.all()
+    if is_nsi_staff(user):
+        return qs
+    return qs.filter(released_q(now or timezone.now(), prefix="publication__"))
+
+
+def last_release_time(*, now: dt.datetime | None = None) -> tuple[dt.datetime | None, int]:
+    """The newest public release time and the number of public releases (for ETags)."""
+    row = publications_released(now=now).aggregate(last=Max("release_at"), n=Max("pk"))
+    return row["last"], row["n"] or 0
+
+
+def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """The public release calendar: upcoming releases show only their date and title."""
+    now = now or timezone.now()
+    rows = list(
+        Publication.objects.filter(state__in=RELEASABLE_STATES)
+        .order_by("release_at", "series", "version")
+        .values_list("pk", "title", "release_at", "version", "series", "supersedes_id")
+    )
+    latest: dict[str, int] = {}
+    for _pk, _title, release_at, version, series, _sup in rows:
+        if release_at <= now:
+            latest[series] = max(version, latest.get(series, 0))
+    entries: list[dict[str, Any]] = []
+    for pk, title, release_at, version, series, supersedes_id in rows:
+        if release_at > now:
+            # Embargo: nothing but the date and the title until the release time.
+            entries.append({"release_at": release_at, "title": title, "released": False})
+            continue
+        entries.append(
+            {
+                "release_at": release_at,
+                "title": title,
+                "released": True,
+                "id": pk,
+                "series": series,
+                "version": version,
+                "superseded": version < latest[series],
+                "supersedes": supersedes_id,
+            }
+        )
+    return entries

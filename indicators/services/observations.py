@@ -1,0 +1,377 @@
+"""Loading an accepted submission into observations: mapped, checked, all or nothing."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from ddms_platform.core.audit import audit_record
+from ddms_platform.core.errors import DomainError
+from ddms_platform.core.permissions import require_nsi_staff
+from partnerships.choices import RequestState, RunStatus
+from partnerships.models import Submission
+
+from ..choices import ObsStatus
+from ..models import Indicator, Observation, ObservationLoad, Territory
+from ..models.observations import VALUE_DECIMALS, VALUE_DIGITS
+from ..periods import dims_key, parse_period
+from .reading import read_table
+
+BATCH_SIZE = 5000
+MAX_REPORTED_ERRORS = 100
+MAPPING_KEYS = {"territory", "period", "value", "dimensions", "status", "count"}
+# A row may leave the value empty only when its status says why.
+EMPTY_VALUE_STATUSES = {ObsStatus.MISSING, ObsStatus.MISSING_NOT_COLLECTED, ObsStatus.CONFIDENTIAL}
+_QUANTUM = decimal.Decimal(1).scaleb(-VALUE_DECIMALS)
+_LIMIT = decimal.Decimal(10) ** (VALUE_DIGITS - VALUE_DECIMALS)
+
+
+@dataclass
+class Mapping:
+    """Which file column holds the territory code, period, value, each dimension, status, count."""
+
+    territory: str
+    period: str
+    value: str
+    dimensions: dict[str, str] = field(default_factory=dict)
+    status: str | None = None
+    count: str | None = None
+
+    @classmethod
+    def parse(cls, raw: Any, indicator: Indicator) -> Mapping:
+        """Check the mapping's shape against the indicator's dimensions."""
+        if not isinstance(raw, dict):
+            raise DomainError("The mapping must be an object.", code="invalid_mapping")
+        unknown = sorted(set(raw) - MAPPING_KEYS)
+        missing = sorted({"territory", "period", "value"} - set(raw))
+        if unknown or missing:
+            raise DomainError(
+                "The mapping is incomplete or has unknown keys.",
+                code="invalid_mapping",
+                unknown=unknown,
+                missing=missing,
+            )
+        dims = raw.get("dimensions") or {}
+        if not isinstance(dims, dict) or not all(isinstance(v, str) for v in dims.values()):
+            raise DomainError(
+                "mapping.dimensions must map dimension ids to column names.",
+                code="invalid_mapping",
+            )
+        expected = set(indicator.dimension_ids)
+        if set(dims) != expected:
+            raise DomainError(
+                f"Map every dimension of {indicator.code} and no other: "
+                f"expected {sorted(expected)}, got {sorted(dims)}.",
+                code="invalid_mapping",
+            )
+        for key in ("territory", "period", "value", "status", "count"):
+            if raw.get(key) is not None and not isinstance(raw[key], str):
+                raise DomainError(f"mapping.{key} must be a column name.", code="invalid_mapping")
+        return cls(
+            territory=raw["territory"],
+            period=raw["period"],
+            value=raw["value"],
+            dimensions=dict(dims),
+            status=raw.get("status") or None,
+            count=raw.get("count") or None,
+        )
+
+    def columns(self) -> list[tuple[str, str]]:
+        """(role, column) pairs, for the unknown-column check."""
+        pairs = [("territory", self.territory), ("period", self.period), ("value", self.value)]
+        pairs += [(f"dimensions.{d}", c) for d, c in self.dimensions.items()]
+        pairs += [(k, c) for k, c in (("status", self.status), ("count", self.count)) if c]
+        return pairs
+
+
+def _check_loadable(submission: Submission) -> None:
+    request = submission.request
+    if request.state not in (RequestState.ACCEPTED, RequestState.CLOSED):
+        raise DomainError(
+            f"Only submissions of accepted requests can be loaded (request is {request.state}).",
+            code="not_accepted",
+        )
+    run = getattr(submission, "validation_run", None)
+    if run is None or run.status != RunStatus.PASSED:
+        raise DomainError(
+            "Only submissions whose validation passed can be loaded.", code="not_validated"
+        )
+    accepted = request.submissions.order_by("-version").values_list("pk", flat=True).first()
+    if accepted != submission.pk:
+        raise DomainError(
+            "Only the latest version of the accepted submission can be loaded.",
+            code="not_latest_version",
+        )
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self.count = 0
+
+    def add(self, rows: Any, field_name: str, values: Any, note: str) -> None:
+        for row, value in zip(rows, values, strict=True):
+            self.count += 1
+            if len(self.items) < 10 * MAX_REPORTED_ERRORS:
+                self.items.append(
+                    {"rowNumber": int(row), "fieldName": field_name, "value": value, "note": note}
+                )
+
+
+def _decimal(text: str) -> decimal.Decimal | None:
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return None
+    if not number.is_finite() or abs(number) >= _LIMIT:
+        return None
+    return number.quantize(_QUANTUM)
+
+
+def _prepare(df: pd.DataFrame, mapping: Mapping, indicator: Indicator) -> tuple[dict, _Errors]:
+    """Vectorised checks of every row; returns the cleaned columns and the errors."""
+    errors = _Errors()
+    rownum = pd.Series(range(2, len(df) + 2), index=df.index)  # row 1 is the header
+    col = {role: df[c].astype(str).str.strip() for role, c in mapping.columns()}
+
+    codes = col["territory"]
+    known = dict(
+        Territory.objects.filter(code__in=codes.unique().tolist()).values_list("code", "pk")
+    )
+    territory_id = codes.map(known)
+    bad = territory_id.isna()
+    errors.add(rownum[bad], mapping.territory, codes[bad], "unknown territory code")
+
+    periods = {p: parse_period(p) for p in col["period"].unique().tolist()}
+    parsed = col["period"].map(periods)
+    bad = parsed.isna()
+    errors.add(
+        rownum[bad], mapping.period, col["period"][bad], "not a period (2024, 2024-Q1, 2024-03)"
+    )
+
+    for dim, column in mapping.dimensions.items():
+        allowed = indicator.dimensions[dim]
+        bad = ~col[f"dimensions.{dim}"].isin(allowed)
+        errors.add(
+            rownum[bad],
+            column,
+            col[f"dimensions.{dim}"][bad],
+            f"not a code of dimension {dim} ({', '.join(allowed)})",
+        )
+
+    raw_values = col["value"]
+    values = raw_values.map(lambda t: _decimal(t) if t else None)
+    bad = (raw_values != "") & values.isna()
+    errors.add(rownum[bad], mapping.value, raw_values[bad], "not a number (or too large)")
+
+    if mapping.status:
+        status = col["status"].str.upper()
+        status = status.where(status != "", None)
+        bad = status.notna() & ~status.isin(ObsStatus.values)
+        errors.add(
+            rownum[bad], mapping.status, col["status"][bad], "not an SDMX observation status"
+        )
+    else:
+        status = pd.Series([None] * len(df), index=df.index, dtype=object)
+    empty = raw_values == ""
+    status = status.where(status.notna(), empty.map({True: "M", False: "A"}))
+    bad = empty & ~status.isin(list(EMPTY_VALUE_STATUSES))
+    errors.add(rownum[bad], mapping.value, raw_values[bad], "empty value needs status M, O or C")
+
+    if mapping.count:
+        raw_count = col["count"]
+        count = pd.to_numeric(raw_count.where(raw_count != "", None), errors="coerce")
+        bad = ((raw_count != "") & count.isna()) | (count < 0) | (count % 1 != 0)
+        errors.add(rownum[bad], mapping.count, raw_count[bad], "not a whole number ≥ 0")
+    else:
+        count = pd.Series([None] * len(df), index=df.index, dtype=object)
+
+    dims_frame = pd.DataFrame({d: col[f"dimensions.{d}"] for d in mapping.dimensions})
+    keys = (
+        dims_frame.apply(lambda r: dims_key(r.to_dict()), axis=1)
+        if len(mapping.dimensions) and len(df)
+        else pd.Series([""] * len(df), index=df.index)
+    )
+    canonical_period = parsed.map(lambda p: p[0] if isinstance(p, tuple) else None)
+    identity = pd.DataFrame({"t": codes, "p": canonical_period, "k": keys})
+    duplicated = identity.duplicated(keep="first")
+    if duplicated.any():
+        first_row = (
+            identity.reset_index()
+            .groupby(["t", "p", "k"], dropna=False)["index"]
+            .transform("first")
+        )
+        first_row.index = identity.index
+        errors.add(
+            rownum[duplicated],
+            mapping.territory,
+            codes[duplicated],
+            "repeats the territory, period and dimensions of an earlier row",
+        )
+        for item in errors.items[-int(duplicated.sum()) :]:
+            item["note"] += f" (row {int(first_row.loc[item['rowNumber'] - 2]) + 2})"
+    return (
+        {
+            "territory_id": territory_id,
+            "parsed": parsed,
+            "dims": dims_frame,
+            "keys": keys,
+            "values": values,
+            "status": status,
+            "count": count,
+        },
+        errors,
+    )
+
+
+def _observations(
+    clean: dict, indicator: Indicator, submission: Submission
+) -> Iterator[Observation]:
+    dims_records = clean["dims"].to_dict("records") if len(clean["dims"].columns) else None
+    for i, (territory_id, parsed, key, value, status, count) in enumerate(
+        zip(
+            clean["territory_id"],
+            clean["parsed"],
+            clean["keys"],
+            clean["values"],
+            clean["status"],
+            clean["count"],
+            strict=True,
+        )
+    ):
+        yield Observation(
+            indicator_id=indicator.pk,
+            territory_id=int(territory_id),
+            period=parsed[0],
+            period_type=parsed[1],
+            period_start=parsed[2],
+            dims=dims_records[i] if dims_records else {},
+            dims_key=key,
+            value=value,
+            status=status,
+            count=None if count is None or pd.isna(count) else int(count),
+            submission_id=submission.pk,
+        )
+
+
+def observations_load(
+    *, submission: Submission, mapping: Any, indicator: Indicator, actor: Any
+) -> dict[str, Any]:
+    """Load an accepted submission into observations; any bad row rejects the whole file."""
+    require_nsi_staff(actor)
+    _check_loadable(submission)
+    parsed_mapping = Mapping.parse(mapping, indicator)
+    df = read_table(submission)
+    unknown = [c for _role, c in parsed_mapping.columns() if c not in df.columns]
+    if unknown:
+        raise DomainError(
+            f"The mapping names columns the file does not have: {', '.join(unknown)}.",
+            code="unknown_column",
+            columns=unknown,
+            available=[str(c) for c in df.columns],
+        )
+    clean, errors = _prepare(df, parsed_mapping, indicator)
+    if errors.count:
+        errors.items.sort(key=lambda e: (e["rowNumber"], e["fieldName"]))
+        rows = sorted({e["rowNumber"] for e in errors.items})
+        shown = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
+        raise DomainError(
+            f"{errors.count} error(s) in rows {shown}; nothing was loaded.",
+            code="load_rejected",
+            rows=rows[:MAX_REPORTED_ERRORS],
+            errors=errors.items[:MAX_REPORTED_ERRORS],
+            error_count=errors.count,
+        )
+    with transaction.atomic():
+        started = timezone.now()
+        # Upsert on the observation key keeps ids (and so release lineage) stable across loads.
+        Observation.objects.bulk_create(
+            _observations(clean, indicator, submission),
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["indicator", "territory", "period", "dims_key"],
+            update_fields=[
+                "period_type",
+                "period_start",
+                "dims",
+                "value",
+                "status",
+                "count",
+                "submission",
+                "updated_at",
+            ],
+        )
+        # Rows this submission loaded before under a key the file no longer has.
+        stale, _ = Observation.objects.filter(
+            submission=submission, indicator=indicator, updated_at__lt=started
+        ).delete()
+        result = {
+            "submission": submission.pk,
+            "indicator": indicator.code,
+            "rows": len(df),
+            "removed": stale,
+        }
+        audit_record(actor=actor, action="observations.load", obj=submission, after=result)
+    return result
+
+
+@transaction.atomic
+def observation_load_request(
+    *, submission: Submission, mapping: Any, indicator: Indicator, actor: Any
+) -> ObservationLoad:
+    """Record a load job (after checking what can be checked now) and queue it after commit."""
+    require_nsi_staff(actor)
+    _check_loadable(submission)
+    Mapping.parse(mapping, indicator)
+    load = ObservationLoad.objects.create(
+        submission=submission,
+        indicator=indicator,
+        mapping=mapping,
+        requested_by=actor if actor.is_authenticated else None,
+    )
+    audit_record(
+        actor=actor,
+        action="observations.load_requested",
+        obj=load,
+        after={"submission": submission.pk, "indicator": indicator.code, "mapping": mapping},
+    )
+    from ..tasks import load_submission
+
+    transaction.on_commit(lambda: load_submission.delay(load.pk))
+    return load
+
+
+def observation_load_run(*, load_id: int) -> str:
+    """Run a recorded load job and store its outcome on the job row."""
+    with transaction.atomic():
+        load = ObservationLoad.objects.select_for_update().get(pk=load_id)
+        if load.status == ObservationLoad.Status.DONE:
+            return load.status  # a redelivered message: the work is already done
+        load.status = ObservationLoad.Status.RUNNING
+        load.attempts += 1
+        load.started_at = timezone.now()
+        load.save(update_fields=["status", "attempts", "started_at"])
+    try:
+        result = observations_load(
+            submission=load.submission,
+            mapping=load.mapping,
+            indicator=load.indicator,
+            actor=load.requested_by,
+        )
+    except DomainError as exc:
+        load.status = ObservationLoad.Status.FAILED
+        load.result = {"code": exc.code, "message": exc.message, **exc.extra}
+        load.last_error = exc.message
+    else:
+        load.status = ObservationLoad.Status.DONE
+        load.result = result
+        load.last_error = ""
+    load.finished_at = timezone.now()
+    load.save(update_fields=["status", "result", "last_error", "finished_at"])
+    return load.status
