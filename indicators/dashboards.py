@@ -1,42 +1,34 @@
-"""Read-side queries for the indicator pages: only released values, whatever the viewer.
+"""What the indicator pages show, composed from the indicators selectors (the API's own reads).
 
-Released means: a publication in a releasable state whose release time has passed, and not
-superseded by a later released version of the same series. Embargoed values never reach a page.
+Every value comes from `open_observations` / `current_publication_ids`, which apply the embargo
+rule; a page never reads ReleasedObservation or Observation rows any other way.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from partnerships.choices import TargetDirection
-from partnerships.models import PolicyTarget
+from partnerships.models import Pilot
 
-from .choices import RELEASABLE_STATES, PublicationState
+from .choices import PublicationState
 from .models import Indicator, Publication, ReleasedObservation
-
-
-def released_publications(now: dt.datetime | None = None) -> QuerySet[Publication]:
-    """Publications whose embargo has lifted."""
-    now = now or timezone.now()
-    return Publication.objects.filter(state__in=RELEASABLE_STATES, release_at__lte=now)
-
-
-def current_publications(now: dt.datetime | None = None) -> QuerySet[Publication]:
-    """Released publications not replaced by a later released version of their series."""
-    released = released_publications(now)
-    return released.exclude(revisions__in=released)
+from .selectors.monitoring import pilot_monitoring
+from .selectors.open_data import ObservationFilter, open_observations
+from .selectors.publications import (
+    calendar_entries,
+    current_publication_ids,
+    publications_visible,
+)
 
 
 def public_indicators(*, q: str = "", topic: str = "", sdg: str = "") -> QuerySet[Indicator]:
-    """Active indicators with at least one released value, filtered for the catalogue."""
+    """Active indicators with a public release (the API catalogue's rule), for the catalogue."""
     qs = Indicator.objects.filter(
-        is_active=True, pk__in=current_publications().values("indicators")
+        is_active=True, pk__in=Indicator.objects.filter(publications__in=current_publication_ids())
     )
     if q:
         qs = qs.filter(
@@ -56,18 +48,14 @@ def public_indicators(*, q: str = "", topic: str = "", sdg: str = "") -> QuerySe
 def released_series(
     indicator: Indicator, *, dims: dict[str, str] | None = None
 ) -> list[ReleasedObservation]:
-    """The indicator's released values, optionally for one value of some dimensions."""
-    rows = list(
-        ReleasedObservation.objects.filter(
-            indicator=indicator, publication__in=current_publications()
-        )
-        .select_related("territory", "submission__request__agreement", "publication")
-        .order_by("territory_code", "period_start", "dims_key")
+    """The indicator's public values (latest version of each series), optionally one slice."""
+    wanted = {k: [v] for k, v in (dims or {}).items() if v}
+    filters = ObservationFilter(indicators=[indicator.code], dims=wanted)
+    return list(
+        open_observations(filters=filters, indicator_id=indicator.pk)
+        .select_related("territory", "submission")
+        .order_by("territory_code", "dims_key", "period_start")
     )
-    wanted = {k: v for k, v in (dims or {}).items() if v}
-    if wanted:
-        rows = [r for r in rows if all((r.dims or {}).get(k) == v for k, v in wanted.items())]
-    return rows
 
 
 def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[str, Any]:
@@ -75,7 +63,8 @@ def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[st
     periods = sorted({r.period for r in rows})
     series: dict[str, dict[str, Any]] = {}
     for r in rows:
-        label = r.territory.name_en if not r.dims_key else f"{r.territory.name_en} ({r.dims_key})"
+        name = r.territory.name_en
+        label = f"{name} ({r.dims_key})" if r.dims_key else name
         entry = series.setdefault(label, {"label": label, "values": {}})
         entry["values"][r.period] = None if r.value is None else float(r.value)
     return {
@@ -88,67 +77,31 @@ def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[st
     }
 
 
-def upcoming_releases(user: Any = None, *, days_back: int = 30) -> QuerySet[Publication]:
-    """The release calendar: scheduled and recent releases (drafts only for NSI staff pages)."""
-    since = timezone.now() - dt.timedelta(days=days_back)
-    qs = Publication.objects.filter(
-        state__in=[PublicationState.SCHEDULED, PublicationState.PUBLISHED], release_at__gte=since
+def download_links(indicator: Indicator) -> list[tuple[str, str]]:
+    """The open-data API downloads of one indicator (CSV, JSON, SDMX-CSV)."""
+    query = urlencode({"indicator": indicator.code})
+    return [
+        (label, f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
+        for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx.csv"))
+    ]
+
+
+def release_calendar() -> list[dict[str, Any]]:
+    """The public release calendar (upcoming releases: date and title only)."""
+    return calendar_entries()
+
+
+def pilot_targets(pilots: list[Pilot]) -> list[dict[str, Any]]:
+    """Each pilot's policy targets with latest public value and on/off-track verdict."""
+    return [
+        {**row, "pilot": pilot.name} for pilot in pilots for row in pilot_monitoring(pilot=pilot)
+    ]
+
+
+def release_plan(user: Any) -> QuerySet[Publication]:
+    """Drafts and scheduled releases as NSI staff see them, soonest first."""
+    return (
+        publications_visible(user=user)
+        .filter(state__in=[PublicationState.DRAFT, PublicationState.SCHEDULED])
+        .order_by("release_at", "series")
     )
-    return qs.order_by("release_at").prefetch_related("indicators")
-
-
-@dataclass(frozen=True)
-class TargetStatus:
-    """A policy target with the latest released value and whether it is on track."""
-
-    target: PolicyTarget
-    indicator: Indicator | None
-    latest_value: Decimal | None
-    latest_period: str | None
-    on_track: bool | None
-
-
-def target_status(target: PolicyTarget, latest: ReleasedObservation | None) -> bool | None:
-    """On track when the latest value is at least as far along as the time elapsed."""
-    if latest is None or latest.value is None:
-        return None
-    value, goal = latest.value, target.target_value
-    if target.direction == TargetDirection.MAINTAIN:
-        return abs(value - goal) <= abs(goal) * Decimal("0.05")
-    sign = 1 if target.direction == TargetDirection.INCREASE else -1
-    if sign * (value - goal) >= 0:
-        return True
-    base, base_year = target.baseline_value, target.baseline_year
-    if base is None or base_year is None or target.target_year <= base_year:
-        return False
-    year = latest.period_start.year
-    elapsed = Decimal(max(0, year - base_year)) / Decimal(target.target_year - base_year)
-    progress = (value - base) / (goal - base) if goal != base else Decimal(1)
-    return progress >= elapsed
-
-
-def targets_for_pilots(pilot_ids: list[int]) -> list[TargetStatus]:
-    """Every policy target of these pilots with its latest released value."""
-    targets = list(
-        PolicyTarget.objects.filter(policy__pilot_id__in=pilot_ids).select_related("policy__pilot")
-    )
-    codes = {t.indicator_code for t in targets}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    latest: dict[str, ReleasedObservation] = {}
-    for row in ReleasedObservation.objects.filter(
-        indicator_code__in=codes, publication__in=current_publications(), dims_key=""
-    ).order_by("period_start"):
-        latest[row.indicator_code] = row
-    result = []
-    for t in targets:
-        obs = latest.get(t.indicator_code)
-        result.append(
-            TargetStatus(
-                target=t,
-                indicator=indicators.get(t.indicator_code),
-                latest_value=obs.value if obs else None,
-                latest_period=obs.period if obs else None,
-                on_track=target_status(t, obs),
-            )
-        )
-    return result

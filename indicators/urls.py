@@ -10,11 +10,6 @@ urlpatterns = [
     path("indicators/", views.catalogue, name="catalogue"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator-detail"),
     path("indicators/<str:code>/subscribe/", views.indicator_subscribe, name="indicator-subscribe"),
-    path(
-        "indicators/<str:code>/download.<str:fmt>",
-        views.indicator_download,
-        name="indicator-download",
-    ),
     path("releases/", views.release_calendar, name="release-calendar"),
     path("subscriptions/", views.my_subscriptions, name="my-subscriptions"),
     path("subscriptions/<int:pk>/cancel/", views.unsubscribe, name="unsubscribe"),

@@ -16,9 +16,10 @@ from ddms_platform.web.helpers import call_service
 from partnerships.models import Pilot
 from partnerships.views.nsi import nsi_only
 
-from . import dashboards, opendata
+from . import dashboards
 from .forms import DataNeedForm, PublicationForm, ScheduleForm, SubscribeForm
 from .models import Indicator, Publication
+from .selectors.publications import current_publication_ids, publications_visible
 
 
 def _services() -> Any:
@@ -51,22 +52,6 @@ def _public_indicator(code: str) -> Indicator:
     return get_object_or_404(dashboards.public_indicators(), code=code)
 
 
-def _download_links(indicator: Indicator) -> list[tuple[str, str]]:
-    """Downloads of the indicator's released values in the three open-data formats."""
-    return [
-        (label, reverse("indicators:indicator-download", args=[indicator.code, fmt]))
-        for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx-csv"))
-    ]
-
-
-def indicator_download(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """The indicator's released values as CSV, JSON or SDMX-CSV (the open-data writers)."""
-    indicator = _public_indicator(code)
-    if fmt not in opendata.FORMATS:
-        raise Http404
-    return opendata.download(indicator, dashboards.released_series(indicator), fmt)
-
-
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Chart, data table, metadata, SDG target, lineage, downloads and a subscribe form."""
     indicator = _public_indicator(code)
@@ -85,10 +70,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "dimensions": [
                 (d, codes, chosen.get(d, "")) for d, codes in indicator.dimensions.items()
             ],
-            "publications": dashboards.current_publications().filter(indicators=indicator),
+            "publications": Publication.objects.filter(
+                pk__in=current_publication_ids(indicator_id=indicator.pk)
+            ),
             "lineage": sorted(lineage),
             "sources": indicator.source_organisations.all(),
-            "downloads": _download_links(indicator),
+            "downloads": dashboards.download_links(indicator),
             "subscribe_form": SubscribeForm(),
         },
     )
@@ -140,7 +127,7 @@ def release_calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "indicators/release_calendar.html",
-        {"releases": dashboards.upcoming_releases()},
+        {"releases": dashboards.release_calendar()},
     )
 
 
@@ -152,8 +139,8 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     orgs = member_org_ids(request.user)
     pilots = list(Pilot.objects.filter(local_government_id__in=orgs).order_by("name"))
     pilot_ids = [p.pk for p in pilots]
-    targets = dashboards.targets_for_pilots(pilot_ids)
-    codes = {t.target.indicator_code for t in targets}
+    targets = dashboards.pilot_targets(pilots)
+    codes = {t["indicator"] for t in targets}
     indicators = dashboards.public_indicators().filter(
         pk__in=Publication.objects.filter(pilot_id__in=pilot_ids).values("indicators")
     ) | dashboards.public_indicators().filter(code__in=codes)
@@ -203,6 +190,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         schedule_now = data.pop("schedule_now")
+        release_at = data.pop("release_at")
         ok, publication = call_service(
             request,
             _services().publication_create,
@@ -228,7 +216,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
 @nsi_only
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A publication for NSI staff, with the form to schedule it."""
-    publication = get_object_or_404(Publication.objects.all(), pk=pk)
+    publication = get_object_or_404(publications_visible(user=request.user), pk=pk)
     form = ScheduleForm(initial={"release_at": publication.release_at})
     return render(
         request,
@@ -240,7 +228,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @nsi_only
 @require_POST
 def publication_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(Publication.objects.all(), pk=pk)
+    publication = get_object_or_404(publications_visible(user=request.user), pk=pk)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         call_service(

@@ -57,7 +57,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overdue": dashboards.overdue_requests(user),
         "queue": dashboards.validation_queue(user)[:20],
         "fulfilment": dashboards.fulfilment_records(requests_qs),
-        "releases": indicator_dashboards.upcoming_releases(user)[:20],
+        "releases": indicator_dashboards.release_plan(user)[:20],
         "activities": dashboards.activities_for(user)[:30],
         "recent_agreements": dashboards.agreements_for(user)[:10],
         "recent_requests": requests_qs.order_by("-created_at")[:10],
