@@ -206,7 +206,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
                     _("Release scheduled."),
                     actor=request.user,
                     publication=publication,
-                    release_at=data["release_at"],
+                    release_at=release_at,
                 )
             return redirect(reverse("indicators:publication-detail", args=[publication.pk]))
     status = 400 if request.method == "POST" else 200
