@@ -175,6 +175,16 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ObsStatusEnum": "indicators.choices.ObsStatus",
         "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
+        "OrganisationKindEnum": "partnerships.choices.OrganisationKind",
+        "PolicyKindEnum": "partnerships.choices.PolicyKind",
+        "ActivityKindEnum": "partnerships.choices.ActivityKind",
+        "ArticleKindEnum": "partnerships.choices.ArticleKind",
+        "ObjectiveStatusEnum": "partnerships.choices.ObjectiveStatus",
+        "ActivityStatusEnum": "partnerships.choices.ActivityStatus",
+        "ResourceEnum": "partnerships.choices.Resource",
+        "AudienceEnum": "partnerships.choices.Audience",
+        "DomainEnum": "partnerships.choices.Domain",
+        "ThemeEnum": "partnerships.choices.Theme",
     },
 }
 
