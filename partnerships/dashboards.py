@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ddms_platform.core.permissions import member_org_ids, scope_to_orgs
 
+from . import selectors
 from .choices import AgreementState, RequestDirection, RequestState, RunStatus
 from .models import Activity, Agreement, DataRequest, Organisation, Submission, ValidationRun
 from .models.requests import OPEN_REQUEST_STATES
@@ -20,7 +21,7 @@ RENEWAL_HORIZON_DAYS = 90
 
 def agreements_for(user: Any) -> QuerySet[Agreement]:
     """Agreements the user may see: NSI staff all, partners those they are a party to."""
-    return scope_to_orgs(Agreement.objects.all(), user, "nsi", "parties").order_by("-created_at")
+    return selectors.agreement_list(user).order_by("-created_at")
 
 
 def requests_for(user: Any) -> QuerySet[DataRequest]:

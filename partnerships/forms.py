@@ -31,6 +31,7 @@ class ReviewForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
+    nsi = forms.ModelChoiceField(label=_("NSI office"), queryset=Organisation.objects.none())
     reference = forms.CharField(label=_("Reference"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=300)
     type = forms.ChoiceField(label=_("Type"), choices=AgreementType.choices)
@@ -51,8 +52,9 @@ class AgreementForm(forms.Form):
         label=_("End date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, nsi_offices: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["nsi"].queryset = nsi_offices  # type: ignore[attr-defined]
         self.fields["partners"].queryset = Organisation.objects.filter(is_active=True).exclude(  # type: ignore[attr-defined]
             kind__in=["nsi", "nsi_regional"]
         )

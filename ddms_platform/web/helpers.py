@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from ddms_platform.core.errors import DomainError
@@ -14,16 +16,29 @@ T = TypeVar("T")
 
 
 def call_service(
-    request: HttpRequest, service: Callable[..., T], success: str, **kwargs: Any
+    request: HttpRequest,
+    service: Callable[..., T],
+    success: str,
+    form: forms.Form | None = None,
+    **kwargs: Any,
 ) -> tuple[bool, T | None]:
-    """Run a service; a domain error becomes an error message instead of a 500.
+    """Run a service; a domain or validation error becomes a message or a field error.
 
-    The service decides whether the action is allowed; the page only reports the answer.
+    The service decides whether the action is allowed; the page only reports its answer, so a
+    rule is never checked twice in two different ways.
     """
     try:
         result = service(**kwargs)
     except DomainError as exc:
         messages.error(request, exc.message)
+        return False, None
+    except ValidationError as exc:
+        details = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, errors in details.items():
+            if form is not None:
+                form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.error(request, " ".join(str(e) for e in errors))
         return False, None
     messages.success(request, success)
     return True, result

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ..choices import ArticleKind
 from ..models import KnowledgeArticle
+from ..selectors import article_list
 
 
-def _published():
-    return KnowledgeArticle.objects.filter(is_published=True)
+def _published(request: HttpRequest) -> QuerySet[KnowledgeArticle]:
+    return article_list(request.user)
 
 
 def knowledge_list(request: HttpRequest) -> HttpResponse:
     """Published articles, filtered by kind and a search term."""
-    articles = _published()
+    articles = _published(request)
     kind = request.GET.get("kind", "")
     q = request.GET.get("q", "").strip()
     if kind in ArticleKind.values:
@@ -32,5 +33,5 @@ def knowledge_list(request: HttpRequest) -> HttpResponse:
 
 def knowledge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """One published article; its body was sanitised (nh3) when it was written."""
-    article = get_object_or_404(_published(), slug=slug)
+    article = get_object_or_404(_published(request), slug=slug)
     return render(request, "partnerships/knowledge_detail.html", {"article": article})

@@ -7,18 +7,26 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ddms_platform.core.permissions import is_nsi_staff
+from ddms_platform.core.permissions import (
+    ACTING_ROLES,
+    NSI_KINDS,
+    is_admin,
+    is_nsi_staff,
+    member_org_ids,
+)
 from ddms_platform.web.helpers import call_service
 
 from .. import dashboards
 from ..choices import AgreementState, RequestState
 from ..forms import AgreementForm, AgreementTransitionForm, DataRequestForm
+from ..models import Organisation
 from . import actions
 
 
@@ -65,21 +73,31 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/nsi_overview.html", context)
 
 
+def _nsi_offices(request: HttpRequest) -> QuerySet[Organisation]:
+    """The NSI organisations the user acts for (admins: all of them)."""
+    offices = Organisation.objects.filter(kind__in=NSI_KINDS, is_active=True)
+    if is_admin(request.user):
+        return offices
+    return offices.filter(pk__in=member_org_ids(request.user, ACTING_ROLES))
+
+
 @nsi_only
 def agreement_create(request: HttpRequest) -> HttpResponse:
     """Create a draft agreement through the registry service."""
-    form = AgreementForm(request.POST or None)
+    form = AgreementForm(request.POST or None, nsi_offices=_nsi_offices(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ok, agreement = call_service(
             request,
             _services().agreement_create,
             _("Agreement created."),
+            form=form,
             actor=request.user,
             reference=data["reference"],
             title=data["title"],
+            nsi=data["nsi"],
             type=data["type"],
-            partners=list(data["partners"]),
+            parties=[{"organisation": org, "resources": ["data"]} for org in data["partners"]],
             domains=data["domains"],
             goals=data["goals"],
             starts_on=data["starts_on"],
