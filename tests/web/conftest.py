@@ -64,6 +64,12 @@ def make_submission(data_request, *, version=1, status="failed", report=None, us
     return submission
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    """The world's users hash their passwords with a fast hasher (PBKDF2 costs seconds)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def pages(world: SimpleNamespace) -> SimpleNamespace:
     """Agreements, requests, submissions, a pilot, indicators and releases for both partners."""
