@@ -132,6 +132,11 @@ DDMS_MAX_DOCUMENT_BYTES = env_int("DDMS_MAX_DOCUMENT_BYTES", 25 * 1024 * 1024, m
 DDMS_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
     "DDMS_XLSX_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024, minimum=1
 )
+# Validation of submissions: rows per chunk (bounds memory), errors kept in a report, and a
+# pause after each chunk that only tests set (to kill a worker mid-run); never set it in production.
+DDMS_VALIDATION_CHUNK_ROWS = env_int("DDMS_VALIDATION_CHUNK_ROWS", 100_000, minimum=1)
+DDMS_VALIDATION_MAX_ERRORS = env_int("DDMS_VALIDATION_MAX_ERRORS", 1000, minimum=1)
+DDMS_VALIDATION_TEST_DELAY_MS = env_int("DDMS_VALIDATION_TEST_DELAY_MS", 0, minimum=0)
 DDMS_DOCUMENT_CONTENT_TYPES = env_list(
     "DDMS_DOCUMENT_CONTENT_TYPES",
     [

@@ -1,0 +1,104 @@
+"""Bounded-memory duplicate detection for unique fields and primary keys.
+
+Each distinct key is stored once as a 64-bit identity (the integer itself for integer-like
+types, a 64-bit hash otherwise) plus the row where it first occurred: 12 bytes per distinct
+key, never the raw values. Keys live in sorted runs merged like a log-structured merge
+tree, so adding a chunk costs O(n log n) and lookups are binary searches. Runs larger than
+``spill_keys`` move to memory-mapped temporary files, letting the OS page them out, so
+resident memory no longer grows with the file beyond that point.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+
+DEFAULT_SPILL_KEYS = 4_000_000
+
+
+class KeyIndex:
+    """Remembers 64-bit keys with the row of their first occurrence."""
+
+    def __init__(self, spill_keys: int = DEFAULT_SPILL_KEYS) -> None:
+        self.spill_keys = spill_keys
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._tmpdir: tempfile.TemporaryDirectory[str] | None = None
+
+    def __len__(self) -> int:
+        return sum(len(keys) for keys, _ in self.runs)
+
+    def add(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Record ``keys`` seen at ``rows`` (ascending); return ``(dup_positions, first_rows)``.
+
+        ``dup_positions`` indexes the keys that were seen before (earlier in this batch or in
+        a previous one), ascending; ``first_rows`` gives the row of each one's first occurrence.
+        """
+        keys = np.asarray(keys, dtype=np.uint64)
+        if not len(keys):
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        order = np.argsort(keys, kind="stable")
+        k = keys[order]
+        r = np.asarray(rows, dtype=np.int64)[order]
+        first = np.empty(len(k), dtype=bool)
+        first[0] = True
+        first[1:] = k[1:] != k[:-1]
+        group = np.cumsum(first) - 1
+        first_pos = np.flatnonzero(first)
+        group_keys = k[first_pos]
+        group_rows = r[first_pos]
+        found, stored = self._lookup(group_keys)
+        ref_rows = np.where(found, stored, group_rows)
+        dup_sorted = ~first | found[group]
+        positions = order[dup_sorted]
+        refs = ref_rows[group][dup_sorted]
+        back = np.argsort(positions, kind="stable")
+        new = ~found
+        self._push(group_keys[new], group_rows[new])
+        return positions[back], refs[back]
+
+    def _lookup(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        found = np.zeros(len(queries), dtype=bool)
+        stored = np.zeros(len(queries), dtype=np.int64)
+        for run_keys, run_rows in self.runs:
+            pos = np.searchsorted(run_keys, queries)
+            pos_clipped = np.minimum(pos, len(run_keys) - 1)
+            hit = (pos < len(run_keys)) & (run_keys[pos_clipped] == queries)
+            found |= hit
+            stored[hit] = run_rows[pos_clipped[hit]]
+        return found, stored
+
+    def _push(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        if not len(keys):
+            return
+        self.runs.append((keys, rows.astype(np.uint32)))
+        # Merge while the previous run is not much larger: keeps O(log n) runs.
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            (k2, r2), (k1, r1) = self.runs.pop(), self.runs.pop()
+            merged_keys = np.concatenate([k1, k2])
+            order = np.argsort(merged_keys, kind="stable")
+            merged = (merged_keys[order], np.concatenate([r1, r2])[order])
+            self.runs.append(self._maybe_spill(*merged))
+
+    def _maybe_spill(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if len(keys) < self.spill_keys:
+            return keys, rows
+        if self._tmpdir is None:
+            self._tmpdir = tempfile.TemporaryDirectory(prefix="ddms-keys-")
+        out = []
+        for array in (keys, rows):
+            fd, name = tempfile.mkstemp(dir=self._tmpdir.name)
+            os.close(fd)
+            mapped = np.memmap(name, dtype=array.dtype, mode="w+", shape=array.shape)
+            mapped[:] = array
+            mapped.flush()
+            out.append(mapped)
+        return out[0], out[1]
+
+    def close(self) -> None:
+        """Drop the runs and remove spilled files."""
+        self.runs = []
+        if self._tmpdir is not None:
+            self._tmpdir.cleanup()
+            self._tmpdir = None
