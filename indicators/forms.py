@@ -45,6 +45,16 @@ class SubscribeForm(forms.Form):
 class DataNeedForm(forms.Form):
     title = forms.CharField(label=_("What data do you need?"), max_length=300)
     purpose = forms.CharField(label=_("What decision will it support?"), widget=forms.Textarea)
+    columns = forms.CharField(
+        label=_("Columns you expect"),
+        max_length=1000,
+        help_text=_("Column names separated by commas, e.g. district, year, households"),
+    )
     due_on = forms.DateField(
         label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def table_schema(self) -> dict[str, object]:
+        """The expected table as a Table Schema of text columns (the NSI refines it)."""
+        names = [c.strip() for c in self.cleaned_data["columns"].split(",") if c.strip()]
+        return {"fields": [{"name": name, "type": "string"} for name in names]}

@@ -11,9 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ddms_platform.core.permissions import is_city_staff, member_org_ids
+from ddms_platform.core.permissions import (
+    ACTING_ROLES,
+    LOCAL_GOVERNMENT_KINDS,
+    is_city_staff,
+    member_org_ids,
+)
 from ddms_platform.web.helpers import call_service
-from partnerships.models import Pilot
+from partnerships.models import Organisation, Pilot
+from partnerships.services import requests as request_services
 from partnerships.views.nsi import nsi_only
 
 from . import dashboards
@@ -169,17 +175,42 @@ def data_need_create(request: HttpRequest) -> HttpResponse:
     form = DataNeedForm(request.POST)
     if not form.is_valid():
         return render(request, "indicators/data_need.html", {"form": form}, status=400)
-    from partnerships import services as partnership_services
 
+    city = Organisation.objects.filter(
+        pk__in=member_org_ids(request.user, ACTING_ROLES), kind__in=LOCAL_GOVERNMENT_KINDS
+    ).first()
+    pilot = Pilot.objects.filter(local_government=city).select_related("nsi").first()
+    nsi = pilot.nsi if pilot else Organisation.objects.filter(kind="nsi").first()
+    if city is None or nsi is None:
+        raise Http404
     ok, need = call_service(
         request,
-        partnership_services.data_need_create,
-        _("Your data need was sent to the NSI."),
+        request_services.request_create,
+        _("Data need recorded."),
+        form=form,
         actor=request.user,
-        **form.cleaned_data,
+        direction="data_need",
+        requester=city,
+        provider=nsi,
+        pilot=pilot,
+        title=form.cleaned_data["title"],
+        purpose=form.cleaned_data["purpose"],
+        due_on=form.cleaned_data["due_on"],
+        table_schema=form.table_schema(),
     )
     if ok and need is not None:
+        # A need is only news to the NSI once sent; the service checks the transition.
+        call_service(
+            request,
+            request_services.request_send,
+            _("Your data need was sent to the NSI."),
+            actor=request.user,
+            request=need,
+        )
+    if ok and need is not None:
         return redirect(reverse("partnerships:request-detail", args=[need.pk]))
+    if form.errors:
+        return render(request, "indicators/data_need.html", {"form": form}, status=400)
     return redirect(reverse("indicators:city-dashboard"))
 
 

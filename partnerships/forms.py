@@ -68,6 +68,9 @@ class AgreementTransitionForm(forms.Form):
 
 
 class DataRequestForm(forms.Form):
+    requester = forms.ModelChoiceField(
+        label=_("Requested by (NSI office)"), queryset=Organisation.objects.none()
+    )
     title = forms.CharField(label=_("Title"), max_length=300)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea)
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
@@ -86,8 +89,11 @@ class DataRequestForm(forms.Form):
     )
     send_now = forms.BooleanField(label=_("Send to the partner now"), required=False)
 
-    def __init__(self, *args: object, agreements: object = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, agreements: object = None, nsi_offices: object = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["requester"].queryset = nsi_offices  # type: ignore[attr-defined]
         self.fields["provider"].queryset = Organisation.objects.filter(is_active=True).exclude(  # type: ignore[attr-defined]
             kind__in=["nsi", "nsi_regional"]
         )

@@ -18,11 +18,6 @@ urlpatterns = [
     path("requests/<int:pk>/send/", nsi.request_send, name="request-send"),
     path("submissions/<int:pk>/", portal.submission_detail, name="submission-detail"),
     path("submissions/<int:pk>/status/", portal.submission_status, name="submission-status"),
-    path(
-        "submissions/<int:pk>/errors.csv",
-        portal.submission_errors_csv,
-        name="submission-errors-csv",
-    ),
     path("nsi/", nsi.overview, name="nsi-overview"),
     path("nsi/agreements/new/", nsi.agreement_create, name="agreement-create"),
     path("agreements/<int:pk>/transition/", nsi.agreement_transition, name="agreement-transition"),

@@ -30,7 +30,12 @@ def call_service(
     try:
         result = service(**kwargs)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        fields = exc.extra.get("fields") or {}
+        if form is not None and fields:
+            for field, errors in fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.error(request, exc.message)
         return False, None
     except ValidationError as exc:
         details = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}

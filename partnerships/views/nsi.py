@@ -23,10 +23,11 @@ from ddms_platform.core.permissions import (
 )
 from ddms_platform.web.helpers import call_service
 
-from .. import dashboards
+from .. import dashboards, services
 from ..choices import AgreementState, RequestState
 from ..forms import AgreementForm, AgreementTransitionForm, DataRequestForm
 from ..models import Organisation
+from ..services import requests as request_services
 from . import actions
 
 
@@ -41,12 +42,6 @@ def nsi_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _services() -> Any:
-    from .. import services
-
-    return services
 
 
 @nsi_only
@@ -64,7 +59,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "requests_by_state": dashboards.counts_by_state(requests_qs, RequestState),
         "overdue": dashboards.overdue_requests(user),
         "queue": dashboards.validation_queue(user)[:20],
-        "fulfilment": dashboards.fulfilment_records(requests_qs),
+        "fulfilment": dashboards.fulfilment_records(user),
         "releases": indicator_dashboards.release_plan(user)[:20],
         "activities": dashboards.activities_for(user)[:30],
         "recent_agreements": dashboards.agreements_for(user)[:10],
@@ -89,7 +84,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         ok, agreement = call_service(
             request,
-            _services().agreement_create,
+            services.agreement_create,
             _("Agreement created."),
             form=form,
             actor=request.user,
@@ -123,7 +118,7 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         call_service(
             request,
-            _services().agreement_transition,
+            services.agreement_transition,
             _("Agreement state changed."),
             actor=request.user,
             agreement=agreement,
@@ -138,14 +133,17 @@ def request_create(request: HttpRequest) -> HttpResponse:
     agreements = dashboards.agreements_for(request.user).filter(
         state__in=[AgreementState.SIGNED, AgreementState.ACTIVE]
     )
-    form = DataRequestForm(request.POST or None, agreements=agreements)
+    form = DataRequestForm(
+        request.POST or None, agreements=agreements, nsi_offices=_nsi_offices(request)
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         send_now = data.pop("send_now")
         ok, data_request = call_service(
             request,
-            _services().request_create,
+            request_services.request_create,
             _("Data request created."),
+            form=form,
             actor=request.user,
             direction="acquisition",
             **data,

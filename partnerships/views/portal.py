@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -28,9 +28,9 @@ def portal(request: HttpRequest) -> HttpResponse:
     own = member_org_ids(request.user)
     requests_qs = dashboards.requests_for(request.user).filter(provider_id__in=own)
     context = {
-        "agreements": dashboards.agreements_for(request.user).filter(parties__in=own).distinct(),
-        "requests": requests_qs.exclude(state="draft").order_by("due_on", "-created_at"),
-        "fulfilment": dashboards.fulfilment_records(requests_qs),
+        "agreements": dashboards.agreements_for(request.user),
+        "requests": requests_qs.order_by("due_on", "-created_at"),
+        "fulfilment": dashboards.fulfilment_records(request.user),
     }
     return render(request, "partnerships/portal.html", context)
 
@@ -91,8 +91,8 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
     form = DeclineForm(request.POST)
     if form.is_valid():
-        actions.decline(request, data_request, form.cleaned_data["reason"])
-        return _back(pk)
+        if actions.decline(request, data_request, form.cleaned_data["reason"], form):
+            return _back(pk)
     return _rerender(request, data_request, decline_form=form)
 
 
@@ -102,8 +102,8 @@ def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        actions.comment(request, data_request, form.cleaned_data["body"])
-        return _back(pk)
+        if actions.comment(request, data_request, form.cleaned_data["body"], form):
+            return _back(pk)
     return _rerender(request, data_request, comment_form=form)
 
 
@@ -120,11 +120,10 @@ def request_upload(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"redirect": target}) if wants_json else redirect(target)
     if wants_json:
         errors = [str(e) for errs in form.errors.values() for e in errs]
-        return JsonResponse(
-            {"redirect": reverse("partnerships:request-detail", args=[pk]), "errors": errors},
-            status=400,
-        )
-    if form.is_valid():
+        # A refused upload without field errors left its reason as a message: hand it over.
+        errors += [str(m.message) for m in messages.get_messages(request)]
+        return JsonResponse({"errors": errors}, status=400)
+    if form.is_valid() and not form.errors:
         return _back(pk)
     return _rerender(request, data_request, upload_form=form)
 
@@ -133,6 +132,8 @@ def request_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     """NSI accepts a submission or requests changes (the service checks who may)."""
+    if decision not in ("accept", "changes"):
+        raise Http404
     data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
     form = ReviewForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
@@ -195,33 +196,3 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The validation run's status as JSON, polled by the page's static script."""
     return JsonResponse(_run_summary(_submission(request, pk)))
-
-
-@login_required
-def submission_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report's errors as CSV: row, column, error type, note."""
-    submission = _submission(request, pk)
-    run = getattr(submission, "validation_run", None)
-    errors = ((run.report or {}) if run else {}).get("errors", [])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="validation-errors-{submission.request_id}-v{submission.version}.csv"'
-    )
-    writer = csv.writer(response)
-    writer.writerow(["row", "column", "type", "note"])
-    for error in errors:
-        writer.writerow(
-            [
-                error.get("rowNumber", ""),
-                _neutralise(error.get("fieldName", "")),
-                error.get("type", ""),
-                _neutralise(error.get("note", "")),
-            ]
-        )
-    return response
-
-
-def _neutralise(value: Any) -> str:
-    """A cell starting like a formula is prefixed so a spreadsheet shows it as text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
