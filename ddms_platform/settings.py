@@ -190,6 +190,7 @@ SPECTACULAR_SETTINGS = {
         "AudienceEnum": "partnerships.choices.Audience",
         "DomainEnum": "partnerships.choices.Domain",
         "ThemeEnum": "partnerships.choices.Theme",
+        "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
     },
 }
 
@@ -228,6 +229,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "notify-relay-outbox": {"task": "ddms_platform.notify.tasks.relay_outbox", "schedule": 10.0},
     # The embargo itself is enforced by time in every read; this job only records the state.
     "publish-due-releases": {"task": "indicators.publish_due_releases", "schedule": 60.0},
 }
@@ -249,6 +251,18 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "DDMS <ddms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications ------------------------------------------------------------------------
+# Loopback webhook targets are refused unless this is on (tests point webhooks at 127.0.0.1).
+DDMS_WEBHOOK_ALLOW_LOOPBACK = env_bool("DDMS_WEBHOOK_ALLOW_LOOPBACK", False)
+DDMS_WEBHOOK_TIMEOUT = env_int("DDMS_WEBHOOK_TIMEOUT", 10, minimum=1)
+DDMS_NOTIFY_BATCH_SIZE = env_int("DDMS_NOTIFY_BATCH_SIZE", 500, minimum=1)
+DDMS_NOTIFY_FLUSH_EVERY = env_int("DDMS_NOTIFY_FLUSH_EVERY", 100, minimum=1)
+DDMS_NOTIFY_MAX_ATTEMPTS = env_int("DDMS_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
+DDMS_NOTIFY_RETRY_BASE_SECONDS = env_int("DDMS_NOTIFY_RETRY_BASE_SECONDS", 30, minimum=0)
+DDMS_NOTIFY_RETRY_MAX_SECONDS = env_int("DDMS_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600, minimum=0)
+DDMS_NOTIFY_SENDING_LEASE_SECONDS = env_int("DDMS_NOTIFY_SENDING_LEASE_SECONDS", 600, minimum=0)
+DDMS_OUTBOX_STALE_SECONDS = env_int("DDMS_OUTBOX_STALE_SECONDS", 300, minimum=0)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DDMS_DEV)
@@ -285,3 +299,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DDMS_LOG_LEVEL", "INFO")},
 }
+
+# Anonymous e-mail subscriptions must be confirmed within this many days.
+DDMS_SUBSCRIPTION_CONFIRM_DAYS = env_int("DDMS_SUBSCRIPTION_CONFIRM_DAYS", 3, minimum=1)

@@ -16,6 +16,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("partnerships.api.urls")),
     path("api/v1/", include("indicators.api.urls")),
+    path("api/v1/", include("ddms_platform.notify.api")),
+    path("api/v1/", include("indicators.api.subscriptions")),
+    path("subscriptions/", include("indicators.subscription_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,16 +27,11 @@ from . import dashboards
 from .forms import DataNeedForm, PublicationForm, ScheduleForm, SubscribeForm
 from .models import Indicator, Publication
 from .selectors.publications import current_publication_ids, publications_visible
+from .services.subscriptions import subscription_create
 
 
 def _services() -> Any:
     from . import services
-
-    return services
-
-
-def _subscriptions() -> Any:
-    from ddms_platform.notify import services
 
     return services
 
@@ -92,40 +88,22 @@ def indicator_subscribe(request: HttpRequest, code: str) -> HttpResponse:
     """Follow an indicator: accounts at once, e-mail addresses after confirmation."""
     indicator = _public_indicator(code)
     form = SubscribeForm(request.POST)
+    ok = False
     if form.is_valid():
-        call_service(
+        ok, _sub = call_service(
             request,
-            _subscriptions().subscription_create,
+            subscription_create,
             _("Subscribed. E-mail subscriptions start once the address is confirmed."),
+            form=form,
             actor=request.user,
-            indicator=indicator,
+            indicators=[indicator],
             email=form.cleaned_data["email"],
         )
-    target = "indicators:my-subscriptions" if request.user.is_authenticated else None
-    if target:
-        return redirect(reverse(target))
+    if ok and request.user.is_authenticated:
+        return redirect(reverse("subscription-manage"))
+    if not ok and form.errors:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(reverse("indicators:indicator-detail", args=[code]))
-
-
-@login_required
-def my_subscriptions(request: HttpRequest) -> HttpResponse:
-    """The indicators, topics, territories and pilots the signed-in user follows."""
-    subscriptions = _subscriptions().subscriptions_for(request.user)
-    return render(request, "indicators/subscriptions.html", {"subscriptions": subscriptions})
-
-
-@login_required
-@require_POST
-def unsubscribe(request: HttpRequest, pk: int) -> HttpResponse:
-    subscription = get_object_or_404(_subscriptions().subscriptions_for(request.user), pk=pk)
-    call_service(
-        request,
-        _subscriptions().subscription_cancel,
-        _("Unsubscribed."),
-        actor=request.user,
-        subscription=subscription,
-    )
-    return redirect(reverse("indicators:my-subscriptions"))
 
 
 def release_calendar(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,7 @@
 from .indicators import Indicator
 from .observations import Observation, ObservationLoad
 from .publications import Publication, ReleasedObservation
+from .subscriptions import Subscription
 from .territories import Territory
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "ObservationLoad",
     "Publication",
     "ReleasedObservation",
+    "Subscription",
     "Territory",
 ]

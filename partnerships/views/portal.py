@@ -90,9 +90,12 @@ def request_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        if actions.decline(request, data_request, form.cleaned_data["reason"], form):
-            return _back(pk)
+    if form.is_valid() and actions.decline(
+        request, data_request, form.cleaned_data["reason"], form
+    ):
+        return _back(pk)
+    if not form.errors:
+        return _back(pk)  # the service's refusal is in the messages
     return _rerender(request, data_request, decline_form=form)
 
 
@@ -101,9 +104,10 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
 def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        if actions.comment(request, data_request, form.cleaned_data["body"], form):
-            return _back(pk)
+    if form.is_valid() and actions.comment(request, data_request, form.cleaned_data["body"], form):
+        return _back(pk)
+    if not form.errors:
+        return _back(pk)  # the service's refusal is in the messages
     return _rerender(request, data_request, comment_form=form)
 
 

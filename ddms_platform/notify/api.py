@@ -1,0 +1,99 @@
+"""The delivery log API under /api/v1/notifications/ (NSI staff only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from ddms_platform.core.permissions import IsNSIStaff
+
+from .models import DeliveryAttempt, Notification
+from .services import notification_retry
+
+
+class DeliveryAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryAttempt
+        fields = ["id", "started_at", "duration_ms", "ok", "status_code", "error"]
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    event_kind = serializers.CharField(source="event.kind", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = [
+            "id",
+            "event",
+            "event_kind",
+            "channel",
+            "recipient_key",
+            "email",
+            "webhook",
+            "digest",
+            "status",
+            "attempts",
+            "last_error",
+            "next_attempt_at",
+            "sent_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class NotificationDetailSerializer(NotificationSerializer):
+    delivery_attempts = DeliveryAttemptSerializer(many=True, read_only=True)
+
+    class Meta(NotificationSerializer.Meta):
+        fields = [*NotificationSerializer.Meta.fields, "delivery_attempts"]
+        read_only_fields = fields
+
+
+class NotificationFilter(django_filters.FilterSet):
+    kind = django_filters.CharFilter(field_name="event__kind")
+
+    class Meta:
+        model = Notification
+        fields = ["status", "channel", "digest", "event", "kind"]
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Delivery log: every notification with its status, attempts and last error."""
+
+    permission_classes = [IsNSIStaff]
+    filterset_class = NotificationFilter
+    ordering_fields = ["id", "created_at", "status"]
+    search_fields = ["recipient_key", "email"]
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        qs = Notification.objects.select_related("event")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("delivery_attempts")
+        return qs.order_by("-id")
+
+    def get_serializer_class(self) -> Any:
+        if self.action in ("retrieve", "retry"):
+            return NotificationDetailSerializer
+        return NotificationSerializer
+
+    @extend_schema(request=None, responses=NotificationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed or cancelled notification again."""
+        notification = notification_retry(notification=self.get_object(), actor=request.user)
+        return Response(NotificationDetailSerializer(notification).data)
+
+
+router = DefaultRouter()
+router.register("notifications", NotificationViewSet, basename="notification")
+urlpatterns = router.urls

@@ -1,0 +1,33 @@
+"""Thin Celery entry points: ids in, a service call, state in the database."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import event_fan_out, notifications_deliver, notifications_sweep, outbox_relay
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def relay_outbox() -> int:
+    """Periodic: hand pending outbox events to the broker; re-queue stale ones."""
+    queued = outbox_relay()
+    notifications_sweep()
+    return queued
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def process_event(event_id: int) -> int:
+    """Fan an event out into notifications and queue their delivery."""
+    return event_fan_out(event_id=event_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notifications(notification_ids: list[int]) -> int:
+    """Deliver a batch (e-mails share one SMTP connection)."""
+    return notifications_deliver(notification_ids=notification_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver_notification(notification_id: int) -> int:
+    """Deliver one notification (webhooks, retries)."""
+    return notifications_deliver(notification_ids=[notification_id])
