@@ -16,15 +16,17 @@ T = TypeVar("T")
 
 
 def call_service(
-    request: HttpRequest,
+    http_request: HttpRequest,
     service: Callable[..., T],
     success: str,
+    /,
     form: forms.Form | None = None,
     **kwargs: Any,
 ) -> tuple[bool, T | None]:
     """Run a service; a domain or validation error becomes a message or a field error.
 
-    The service decides whether the action is allowed; the page only reports its answer, so a
+    The first three arguments are positional-only because services take `request=` (a data
+    request) as a keyword. The service decides whether the action is allowed; the page only reports its answer, so a
     rule is never checked twice in two different ways.
     """
     try:
@@ -35,7 +37,7 @@ def call_service(
             for field, errors in fields.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.error(request, exc.message)
+            messages.error(http_request, exc.message)
         return False, None
     except ValidationError as exc:
         details = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
@@ -43,7 +45,7 @@ def call_service(
             if form is not None:
                 form.add_error(field if field in form.fields else None, errors)
             else:
-                messages.error(request, " ".join(str(e) for e in errors))
+                messages.error(http_request, " ".join(str(e) for e in errors))
         return False, None
-    messages.success(request, success)
+    messages.success(http_request, success)
     return True, result

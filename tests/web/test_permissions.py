@@ -32,7 +32,6 @@ def test_partner_sees_own_request_and_submission(pages, browse):
         ("partnerships:request-detail", "request_b"),
         ("partnerships:submission-detail", "submission_b"),
         ("partnerships:submission-status", "submission_b"),
-        ("partnerships:submission-errors-csv", "submission_b"),
         ("partnerships:agreement-detail", "agreement_b"),
     ],
 )
@@ -179,17 +178,6 @@ def test_pages_carry_a_strict_csp_and_no_inline_script(pages, browse):
         html = response.content.decode()
         assert not INLINE_SCRIPT.search(html), url
         assert " style=" not in html, url
-
-
-def test_error_csv_lists_row_and_column_and_neutralises_formulas(pages, browse):
-    response = browse(pages.partner_a_user).get(
-        reverse("partnerships:submission-errors-csv", args=[pages.submission_a.pk])
-    )
-    body = response.content.decode()
-    assert response["Content-Type"].startswith("text/csv")
-    assert body.splitlines()[0] == "row,column,type,note"
-    assert "3,year,type-error,not an integer" in body
-    assert "4,'=cmd,missing-cell,missing" in body
 
 
 def test_submission_status_is_json_for_the_poller(pages, browse):
