@@ -191,6 +191,11 @@ SPECTACULAR_SETTINGS = {
         "DomainEnum": "partnerships.choices.Domain",
         "ThemeEnum": "partnerships.choices.Theme",
         "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
+        # Same field names, different choice sets (merge of requests, registry and notify).
+        "RequestDirectionEnum": "partnerships.choices.RequestDirection",
+        "TargetDirectionEnum": "partnerships.choices.TargetDirection",
+        "RequestFrequencyEnum": "partnerships.choices.RequestFrequency",
+        "SubscriptionFrequencyEnum": "indicators.models.subscriptions.Subscription.Frequency",
     },
 }
 
