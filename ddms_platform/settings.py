@@ -111,6 +111,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project's own static files (site CSS, page scripts, vendored Chart.js) are not in an app.
+STATICFILES_DIRS = [BASE_DIR / "ddms_platform" / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(DATA_DIR / "media")))

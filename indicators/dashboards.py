@@ -66,7 +66,9 @@ def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[st
         name = r.territory.name_en
         label = f"{name} ({r.dims_key})" if r.dims_key else name
         entry = series.setdefault(label, {"label": label, "values": {}})
-        entry["values"][r.period] = None if r.value is None else float(r.value)
+        # Shown with the indicator's decimals, as the open-data downloads give them.
+        value = None if r.value is None else round(float(r.value), indicator.decimals)
+        entry["values"][r.period] = value
     return {
         "unit": indicator.unit,
         "periods": periods,
