@@ -197,3 +197,42 @@ def test_validation_report_shows_errors_by_row_and_column(pages, browse):
     )
     assert 'id="error-table"' in html
     assert '<td class="num">3</td><td>year</td>' in html
+
+
+def test_unpublished_knowledge_article_answers_404_to_the_public(pages, browse):
+    pages.article.is_published = False
+    pages.article.save()
+    assert (
+        browse(None).get(reverse("partnerships:knowledge-detail", args=["guide"])).status_code
+        == 404
+    )
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "who,url",
+    [
+        ("partner_a_user", "partnerships:portal"),
+        ("nsi_manager", "partnerships:nsi-overview"),
+        (None, "indicators:catalogue"),
+    ],
+)
+def test_list_pages_make_the_same_number_of_queries_for_2_and_10_rows(pages, browse, who, url):
+    from tests.factories import DataRequestFactory
+
+    client = browse(getattr(pages, who) if who else None)
+    client.get(reverse(url))  # warm caches (content types, sessions)
+    before = _queries(client, reverse(url))
+    for _ in range(8):
+        DataRequestFactory(
+            requester=pages.nsi, provider=pages.partner_a, agreement=pages.agreement_a, state="sent"
+        )
+    assert _queries(client, reverse(url)) == before
