@@ -30,6 +30,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy ddms_platform partnerships indicators
 
 format: install
 	$(BIN)/ruff format .

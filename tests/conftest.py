@@ -41,6 +41,12 @@ def _eager_celery() -> Iterator[None]:
     celery_app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: object) -> None:
+    """Fixtures hash several passwords; PBKDF2 would make every test take seconds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def services() -> None:
     """Require PostgreSQL and Redis (skip on a laptop without them, fail in CI)."""

@@ -69,6 +69,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"AGR-{n:04d}")
     title = factory.Sequence(lambda n: f"Agreement {n}")
@@ -121,3 +122,31 @@ class DataRequestFactory(factory.django.DjangoModelFactory):
     provider = factory.SubFactory(OrganisationFactory)
     table_schema = factory.LazyFunction(lambda: dict(SIMPLE_SCHEMA))
     due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+
+
+# --- indicators ---------------------------------------------------------------------------
+from indicators.models import Indicator, Territory  # noqa: E402
+
+
+class TerritoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Territory
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"T{n:04d}")
+    level = "municipality"
+    name_en = factory.LazyAttribute(lambda t: f"Territory {t.code}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"IND{n}")
+    name_en = factory.LazyAttribute(lambda i: f"Indicator {i.code}")
+    unit = "%"
+    topic = "mobility"
+    sdg_targets = factory.LazyFunction(lambda: ["11.2.1"])
+    dimensions = factory.LazyFunction(lambda: {"sex": ["F", "M", "_T"]})
+    decimals = 1

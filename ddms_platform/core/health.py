@@ -23,10 +23,17 @@ def database_ok() -> tuple[bool, str]:
 
 def broker_ok(timeout: float = 2.0) -> tuple[bool, str]:
     """Open (and close) a connection to the Celery broker within `timeout` seconds."""
+    from kombu import Connection
+
     from ddms_platform.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # A fresh connection (not the producer pool) so the answer reflects the broker now.
+        with Connection(
+            app.conf.broker_url,
+            transport_options=dict(app.conf.broker_transport_options or {}),
+            connect_timeout=timeout,
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
     except Exception as exc:  # noqa: BLE001
         return False, f"{type(exc).__name__}: {exc}"

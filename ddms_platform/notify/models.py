@@ -114,7 +114,7 @@ class Notification(models.Model):
     @property
     def address(self) -> str:
         """Where it goes: the e-mail address or the webhook URL."""
-        if self.channel == Channel.WEBHOOK and self.webhook_id:
+        if self.channel == Channel.WEBHOOK and self.webhook is not None:
             return self.webhook.url
         return self.email
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
@@ -29,6 +30,7 @@ from ..models import Indicator
 from ..selectors.monitoring import pilot_monitoring
 from ..selectors.open_data import (
     ObservationFilter,
+    dims_from_key,
     open_indicator,
     open_observations,
     series_rows,
@@ -71,7 +73,7 @@ def _not_modified(request: HttpRequest, etag: str, last: dt.datetime | None) -> 
     return bool(last is not None and since is not None and int(last.timestamp()) <= since)
 
 
-def _cache_headers(response: HttpResponse, etag: str, last: dt.datetime | None) -> None:
+def _cache_headers(response: HttpResponseBase, etag: str, last: dt.datetime | None) -> None:
     response["ETag"] = etag
     if last is not None:
         response["Last-Modified"] = http_date(last.timestamp())
@@ -93,26 +95,35 @@ class SeriesView(OpenDataView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         now = timezone.now()
-        indicator = open_indicator(code, now=now)
-        if indicator is None:
+        found = open_indicator(code, now=now)
+        if found is None:
             return HttpResponse(
                 orjson.dumps(error_body(404, "not_found", "Not found.")),
                 status=404,
                 content_type="application/json",
             )
+        indicator, publication_ids = found
         filters = ObservationFilter.from_query(request.query_params)
         etag, last = _validators(request, now, f"series:{code}")
         if _not_modified(request, etag, last):
             response: HttpResponse = HttpResponseNotModified()
             _cache_headers(response, etag, last)
             return response
-        rows = series_rows(indicator=indicator, filters=filters, now=now)
+        rows = series_rows(indicator=indicator, filters=filters, publication_ids=publication_ids)
+        keys: dict[str, dict[str, str]] = {}
         body = orjson.dumps(
             {
                 "indicator": _indicator_meta(indicator),
                 "observations": [
-                    {"id": i, "territory": t, "period": p, "dims": d, "value": v, "status": s}
-                    for i, t, p, d, v, s in rows
+                    {
+                        "id": i,
+                        "territory": t,
+                        "period": p,
+                        "dims": dims_from_key(k, keys),
+                        "value": v,
+                        "status": s,
+                    }
+                    for i, t, p, k, v, s in rows
                 ],
             }
         )
@@ -148,16 +159,17 @@ class DownloadView(OpenDataView):
         description="SDMX-CSV needs exactly one indicator (one dataflow per file). Any other "
         "query parameter filters a dimension, e.g. ?sex=F.",
     )
-    def get(self, request: Request, fmt: str) -> HttpResponse:
+    def get(self, request: Request, fmt: str) -> HttpResponseBase:
         now = timezone.now()
         filters = ObservationFilter.from_query(request.query_params)
         indicator = None
         if fmt == "sdmx.csv":
-            indicator = (
+            found = (
                 open_indicator(filters.indicators[0], now=now)
                 if len(filters.indicators) == 1
                 else None
             )
+            indicator = found[0] if found else None
             if indicator is None:
                 return HttpResponse(
                     orjson.dumps(
@@ -201,7 +213,16 @@ class CalendarView(OpenDataView):
 
     @extend_schema(responses=serializers.CalendarEntrySerializer(many=True))
     def get(self, request: Request) -> Response:
-        return Response(serializers.CalendarEntrySerializer(calendar_entries(), many=True).data)
+        return Response(
+            [
+                (
+                    serializers.CalendarEntrySerializer
+                    if entry["released"]
+                    else serializers.UpcomingEntrySerializer
+                )(entry).data
+                for entry in calendar_entries()
+            ]
+        )
 
 
 class CalendarICSView(OpenDataView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from partnerships.models import Organisation, Pilot, Submission
@@ -17,7 +19,7 @@ from ..models import (
 
 
 class TerritorySerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(
+    parent: serializers.SlugRelatedField[Territory] = serializers.SlugRelatedField(  # type: ignore[assignment]
         slug_field="code", queryset=Territory.objects.all(), allow_null=True, required=False
     )
 
@@ -70,8 +72,12 @@ class PublicIndicatorSerializer(IndicatorSerializer):
 
 
 class ObservationSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    territory = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    territory: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Observation
@@ -216,10 +222,17 @@ class SeriesSerializer(serializers.Serializer):
     observations = SeriesObservationSerializer(many=True)
 
 
-class CalendarEntrySerializer(serializers.Serializer):
+class UpcomingEntrySerializer(serializers.Serializer):
+    """An embargoed release: only its date and title are public."""
+
     release_at = serializers.DateTimeField()
     title = serializers.CharField()
     released = serializers.BooleanField()
+
+
+class CalendarEntrySerializer(UpcomingEntrySerializer):
+    """A calendar entry; the fields after `released` appear once the release is public."""
+
     id = serializers.IntegerField(required=False)
     series = serializers.CharField(required=False)
     version = serializers.IntegerField(required=False)

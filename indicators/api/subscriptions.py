@@ -44,7 +44,11 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_webhook_secret(self, obj: Subscription) -> str | None:
         # Shown once, in the answer to the request that created it.
-        return obj.webhook.secret if self.context.get("show_secret") and obj.webhook_id else None
+        return (
+            obj.webhook.secret
+            if self.context.get("show_secret") and obj.webhook is not None
+            else None
+        )
 
 
 class SubscriptionViewSet(
@@ -64,7 +68,7 @@ class SubscriptionViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Subscription.objects.none()
         return (
-            Subscription.objects.filter(user=self.request.user)
+            Subscription.objects.filter(user_id=self.request.user.pk)  # type: ignore[misc]  # IsAuthenticated
             .select_related("webhook")
             .prefetch_related("indicators")
             .order_by("-id")

@@ -171,7 +171,11 @@ class PublicationViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Publication]:
-        return publications_visible(user=self.request.user).prefetch_related("indicators")
+        return (
+            publications_visible(user=self.request.user)
+            .select_related("territory")
+            .prefetch_related("indicators")
+        )
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.publication_create(

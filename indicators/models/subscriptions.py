@@ -84,10 +84,10 @@ class Subscription(TimeStampedModel):
         indexes = [models.Index(fields=["is_active", "confirmed_at"])]
 
     def __str__(self) -> str:
-        who = self.email or (self.user.get_username() if self.user_id else "?")
+        who = self.email or (self.user.get_username() if self.user is not None else "?")
         return f"{who} ({self.channel}, {self.frequency})"
 
     @property
     def address(self) -> str:
         """The e-mail address messages go to."""
-        return self.email or (self.user.email if self.user_id else "")
+        return self.email or (self.user.email if self.user is not None else "")

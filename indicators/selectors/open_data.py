@@ -80,34 +80,57 @@ class ObservationFilter:
 
 
 def open_observations(
-    *, filters: ObservationFilter, now: dt.datetime | None = None, indicator_id: int | None = None
+    *,
+    filters: ObservationFilter,
+    now: dt.datetime | None = None,
+    indicator_id: int | None = None,
+    publication_ids: list[int] | None = None,
 ) -> QuerySet[ReleasedObservation]:
     """Released values of the latest public version of each series, filtered."""
-    ids = current_publication_ids(now=now, indicator_id=indicator_id)
+    ids = (
+        publication_ids
+        if publication_ids is not None
+        else current_publication_ids(now=now, indicator_id=indicator_id)
+    )
     qs = ReleasedObservation.objects.filter(publication_id__in=ids)
     if indicator_id is not None:
         qs = qs.filter(indicator_id=indicator_id)
     return filters.apply(qs)
 
 
-def open_indicator(code: str, *, now: dt.datetime | None = None) -> Indicator | None:
-    """The indicator if it has a public release, else None (an embargoed one does not exist)."""
+def open_indicator(
+    code: str, *, now: dt.datetime | None = None
+) -> tuple[Indicator, list[int]] | None:
+    """The indicator and its current public releases; None if it has none (embargoed)."""
     indicator = Indicator.objects.filter(code=code).first()
-    if indicator is None or not current_publication_ids(now=now, indicator_id=indicator.pk):
+    if indicator is None:
         return None
-    return indicator
+    ids = current_publication_ids(now=now, indicator_id=indicator.pk)
+    return (indicator, ids) if ids else None
 
 
 SERIES_COLUMNS = ("id", "territory", "period", "dims", "value", "status")
 
 
 def series_rows(
-    *, indicator: Indicator, filters: ObservationFilter, now: dt.datetime | None = None
+    *, indicator: Indicator, filters: ObservationFilter, publication_ids: list[int]
 ) -> Any:
-    """(id, territory, period, dims, value as float, status) of one indicator, in order."""
+    """(id, territory, period, dims key, value as float, status) of one indicator, in order."""
     return (
-        open_observations(filters=filters, now=now, indicator_id=indicator.pk)
+        open_observations(
+            filters=filters, indicator_id=indicator.pk, publication_ids=publication_ids
+        )
         .order_by("territory_code", "dims_key", "period_start")
         .annotate(value_f=Cast("value", FloatField()))
-        .values_list("id", "territory_code", "period", "dims", "value_f", "status")
+        # dims_key rather than the JSON column: parsing a few distinct keys once is far cheaper
+        # than decoding a JSON document per row.
+        .values_list("id", "territory_code", "period", "dims_key", "value_f", "status")
     )
+
+
+def dims_from_key(key: str, cache: dict[str, dict[str, str]]) -> dict[str, str]:
+    """{'sex': 'F'} from 'sex=F' (memoised in `cache`: a series has few distinct keys)."""
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = dict(part.split("=", 1) for part in key.split("|")) if key else {}
+    return found

@@ -76,10 +76,12 @@ def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     )
     latest: dict[str, int] = {}
     for _pk, _title, release_at, version, series, _sup in rows:
-        if release_at <= now:
+        if release_at is not None and release_at <= now:
             latest[series] = max(version, latest.get(series, 0))
     entries: list[dict[str, Any]] = []
     for pk, title, release_at, version, series, supersedes_id in rows:
+        if release_at is None:
+            continue
         if release_at > now:
             # Embargo: nothing but the date and the title until the release time.
             entries.append({"release_at": release_at, "title": title, "released": False})

@@ -187,7 +187,7 @@ def _prepare(df: pd.DataFrame, mapping: Mapping, indicator: Indicator) -> tuple[
     if mapping.count:
         raw_count = col["count"]
         count = pd.to_numeric(raw_count.where(raw_count != "", None), errors="coerce")
-        bad = ((raw_count != "") & count.isna()) | (count < 0) | (count % 1 != 0)
+        bad = ((raw_count != "") & count.isna()) | (count < 0) | (count.notna() & (count % 1 != 0))
         errors.add(rownum[bad], mapping.count, raw_count[bad], "not a whole number ≥ 0")
     else:
         count = pd.Series([None] * len(df), index=df.index, dtype=object)

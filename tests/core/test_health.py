@@ -11,15 +11,10 @@ def test_it_reports_database_and_broker(client):
 
 
 @pytest.mark.django_db
-def test_it_reports_an_unreachable_broker_as_503(client, settings):
-    from ddms_platform.celery import app
-
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
+def test_it_reports_an_unreachable_broker_as_503(client, monkeypatch):
+    # Celery reads CELERY_BROKER_URL from the environment before its own configuration.
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import logging
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,7 @@ def _chunks(items: Iterable[Recipient], size: int) -> Iterator[list[Recipient]]:
         yield chunk
 
 
-def _not_before(handlers: list[Handler], event: OutboxEvent) -> timezone.datetime | None:
+def _not_before(handlers: list[Handler], event: OutboxEvent) -> datetime.datetime | None:
     gates = [h.not_before(event) for h in handlers if h.not_before is not None]
     return max((g for g in gates if g is not None), default=None)
 

@@ -1,0 +1,183 @@
+"""Loading accepted submissions: mapping, row-numbered rejections, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ddms_platform.core.errors import DomainError
+from indicators import services
+from indicators.models import Observation, ObservationLoad
+from partnerships.choices import RequestState
+
+MAPPING = {
+    "territory": "opstina",
+    "period": "godina",
+    "value": "vrednost",
+    "dimensions": {"sex": "pol"},
+    "count": "broj",
+}
+CSV = (
+    b"opstina,godina,pol,vrednost,broj\n"
+    b"RS-KG-ST,2023,F,51.25,120\n"
+    b"RS-KG-ST,2023,M,48.5,110\n"
+    b"RS-KG-AE,2023-Q2,_T,40,3\n"
+    b"RS-KG,2024-03,_T,,\n"
+)
+
+
+def snapshot_observations():
+    return sorted(
+        Observation.objects.values_list(
+            "id", "territory__code", "period", "period_type", "dims_key", "value", "status", "count"
+        )
+    )
+
+
+def test_load_maps_columns_and_parses_periods(world, geo, indicator, make_submission):
+    submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
+    result = services.observations_load(
+        submission=submission, mapping=MAPPING, indicator=indicator, actor=world.nsi_manager
+    )
+    assert result["rows"] == 4
+    obs = Observation.objects.get(territory=geo.m1, dims_key="sex=F")
+    assert (obs.period, obs.period_type, obs.value, obs.count) == (
+        "2023",
+        "A",
+        Decimal("51.25"),
+        120,
+    )
+    assert obs.submission == submission
+    q = Observation.objects.get(territory=geo.m2)
+    assert (q.period, q.period_type, str(q.period_start)) == ("2023-Q2", "Q", "2023-04-01")
+    assert Observation.objects.get(territory=geo.city).period_type == "M"
+
+
+def test_loading_the_same_submission_twice_leaves_the_same_observations(
+    world, geo, indicator, make_submission
+):
+    submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
+    args = {"submission": submission, "mapping": MAPPING, "indicator": indicator}
+    services.observations_load(actor=world.nsi_manager, **args)
+    first = snapshot_observations()
+    services.observations_load(actor=world.nsi_manager, **args)
+    assert snapshot_observations() == first
+    assert len(first) == 4
+
+
+def test_unknown_territory_code_fails_with_row_numbers_and_loads_nothing(
+    world, geo, indicator, make_submission
+):
+    content = CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,") + (
+        b"RS-NOWHERE,2023,F,1,50\nRS-KG-ST,2023,F,1,50\nRS-ALSO-BAD,2023,M,2,50\n"
+    )
+    submission = make_submission(content)
+    with pytest.raises(DomainError) as caught:
+        services.observations_load(
+            submission=submission, mapping=MAPPING, indicator=indicator, actor=world.nsi_manager
+        )
+    error = caught.value
+    assert error.code == "load_rejected"
+    assert error.extra["rows"] == [6, 7, 8]
+    notes = {(e["rowNumber"], e["note"].split(" (")[0]) for e in error.extra["errors"]}
+    assert (6, "unknown territory code") in notes and (8, "unknown territory code") in notes
+    assert any(e["rowNumber"] == 7 and "repeats" in e["note"] for e in error.extra["errors"])
+    assert "6, 7, 8" in error.message
+    assert Observation.objects.count() == 0
+
+
+def test_bad_periods_codes_values_and_statuses_are_all_reported(
+    world, geo, indicator, make_submission
+):
+    content = (
+        b"opstina,godina,pol,vrednost,broj\n"
+        b"RS-KG-ST,2023-13,F,1,1\n"
+        b"RS-KG-ST,2023,X,1,1\n"
+        b"RS-KG-ST,2022,F,abc,1\n"
+        b"RS-KG-ST,2021,F,,1\n"  # empty without a status column: loaded as missing (M)
+        b"RS-KG-ST,2020,F,1,-4\n"
+    )
+    with pytest.raises(DomainError) as caught:
+        services.observations_load(
+            submission=make_submission(content),
+            mapping=MAPPING,
+            indicator=indicator,
+            actor=world.nsi_manager,
+        )
+    got = {(e["rowNumber"], e["fieldName"]) for e in caught.value.extra["errors"]}
+    assert got == {(2, "godina"), (3, "pol"), (4, "vrednost"), (6, "broj")}
+    assert not Observation.objects.exists()
+
+
+def test_mapping_with_unknown_column_is_rejected(world, geo, indicator, make_submission):
+    with pytest.raises(DomainError) as caught:
+        services.observations_load(
+            submission=make_submission(CSV),
+            mapping={**MAPPING, "value": "iznos"},
+            indicator=indicator,
+            actor=world.nsi_manager,
+        )
+    assert caught.value.code == "unknown_column" and caught.value.extra["columns"] == ["iznos"]
+
+
+def test_submission_of_a_request_not_accepted_cannot_be_loaded(
+    world, geo, indicator, make_submission
+):
+    submission = make_submission(CSV, state=RequestState.SUBMITTED)
+    with pytest.raises(DomainError) as caught:
+        services.observations_load(
+            submission=submission, mapping=MAPPING, indicator=indicator, actor=world.nsi_manager
+        )
+    assert caught.value.code == "not_accepted"
+
+
+def test_cp1251_file_is_decoded(world, geo, indicator, make_submission):
+    content = "општина,година,пол,вредност\nRS-KG-ST,2023,F,1.5\n".encode("cp1251")
+    submission = make_submission(content)
+    submission.encoding = ""
+    submission.save()
+    mapping = {
+        "territory": "општина",
+        "period": "година",
+        "value": "вредност",
+        "dimensions": {"sex": "пол"},
+    }
+    services.observations_load(
+        submission=submission, mapping=mapping, indicator=indicator, actor=world.nsi_manager
+    )
+    assert Observation.objects.get().value == Decimal("1.5")
+
+
+def test_load_job_via_api_records_its_outcome(
+    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks
+):
+    submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
+    body = {"submission": submission.pk, "indicator": "PT_ACCESS", "mapping": MAPPING}
+    assert (
+        api(world.partner_a_user)
+        .post("/api/v1/observation-loads/", body, format="json")
+        .status_code
+        == 403
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(world.nsi_manager).post("/api/v1/observation-loads/", body, format="json")
+    assert response.status_code == 202, response.json()
+    load = ObservationLoad.objects.get()
+    # Eager Celery ran the job on commit.
+    assert load.status == "done" and load.result["rows"] == 4
+    assert Observation.objects.count() == 4
+    assert api(world.partner_a_user).get("/api/v1/working-observations/").status_code == 403
+    assert api(world.nsi_manager).get("/api/v1/working-observations/").json()["count"] == 4
+
+
+def test_failed_load_job_keeps_the_error_report(
+    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks
+):
+    submission = make_submission(CSV + b"RS-NOPE,2023,F,1,1\n")
+    body = {"submission": submission.pk, "indicator": "PT_ACCESS", "mapping": MAPPING}
+    with django_capture_on_commit_callbacks(execute=True):
+        api(world.nsi_manager).post("/api/v1/observation-loads/", body, format="json")
+    load = ObservationLoad.objects.get()
+    assert load.status == "failed"
+    assert load.result["code"] == "load_rejected" and 6 in load.result["rows"]
