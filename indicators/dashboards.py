@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from partnerships.models import Pilot
 
 from .choices import PublicationState
-from .models import Indicator, Publication, ReleasedObservation
+from .models import Indicator, Publication, ReleasedObservation, Subscription
 from .selectors.monitoring import pilot_monitoring
 from .selectors.open_data import ObservationFilter, open_observations
 from .selectors.publications import (
@@ -107,3 +107,9 @@ def release_plan(user: Any) -> QuerySet[Publication]:
         .filter(state__in=[PublicationState.DRAFT, PublicationState.SCHEDULED])
         .order_by("release_at", "series")
     )
+
+
+def followed_indicators(user: Any) -> dict[int, int]:
+    """Indicator id → id of the user's active subscription that follows it (own rows only)."""
+    rows = Subscription.objects.filter(user=user, is_active=True).values_list("indicators", "pk")
+    return {indicator_id: pk for indicator_id, pk in rows if indicator_id is not None}

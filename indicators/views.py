@@ -128,10 +128,17 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     indicators = dashboards.public_indicators().filter(
         pk__in=Publication.objects.filter(pilot_id__in=pilot_ids).values("indicators")
     ) | dashboards.public_indicators().filter(code__in=codes)
+    following = dashboards.followed_indicators(request.user)
     charts = []
     for indicator in indicators.distinct().order_by("code")[:12]:
         rows = dashboards.released_series(indicator)
-        charts.append({"indicator": indicator, "chart": dashboards.chart_data(indicator, rows)})
+        charts.append(
+            {
+                "indicator": indicator,
+                "chart": dashboards.chart_data(indicator, rows),
+                "subscription": following.get(indicator.pk),
+            }
+        )
     return render(
         request,
         "indicators/city_dashboard.html",

@@ -235,3 +235,18 @@ def test_nsi_manager_schedules_a_draft_from_its_page(pages, browse):
     )
     pages.draft_publication.refresh_from_db()
     assert pages.draft_publication.state == "scheduled"
+
+
+def test_city_dashboard_offers_unsubscribe_for_followed_indicators(pages, browse):
+    client = browse(pages.city_user)
+    client.post(reverse("indicators:indicator-subscribe", args=["EN-1"]))
+    html = client.get(reverse("indicators:city-dashboard")).content.decode()
+    assert "You follow this indicator." in html
+    subscription = Subscription.objects.get(user=pages.city_user)
+    client.post(reverse("subscription-manage"), {"subscription": subscription.pk})
+    subscription.refresh_from_db()
+    assert subscription.is_active is False
+    assert (
+        "You follow this indicator."
+        not in client.get(reverse("indicators:city-dashboard")).content.decode()
+    )
