@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 from .choices import ActivityStatus
 from .models import CommunicationPlan
 
-_STATUS = {
+_STATUS: dict[str, str] = {
     ActivityStatus.PLANNED: "CONFIRMED",
     ActivityStatus.DONE: "CONFIRMED",
     ActivityStatus.CANCELLED: "CANCELLED",

@@ -25,8 +25,8 @@ class ServiceAdmin(AuditTrailMixin, admin.ModelAdmin):
     audit entry per changed inline set so the trail stays complete.
     """
 
-    create_service: Callable[..., Any] | None = None
-    update_service: Callable[..., Any] | None = None
+    create_service: Callable[..., Any]
+    update_service: Callable[..., Any]
     object_kw = ""
     service_fields: tuple[str, ...] = ()
     # Fields handed to the service as their own keyword arguments (many-to-many ids).

@@ -39,12 +39,12 @@ class ScopedPK(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model: type[Model], selector: Callable[[Any], QuerySet[Any]], **kwargs: Any):
         self.selector = selector
-        super().__init__(queryset=model._default_manager.all(), **kwargs)
+        super().__init__(queryset=model._default_manager.all(), **kwargs)  # type: ignore[arg-type]
 
     def get_queryset(self) -> QuerySet[Any]:
         request = self.context.get("request")
         if request is None:
-            return self.queryset.none()
+            return self.queryset.none()  # type: ignore[union-attr, arg-type]
         # The selector's prefetches are useless for an id lookup.
         return self.selector(request.user).prefetch_related(None)
 
@@ -63,7 +63,9 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    parent = ScopedPK(Organisation, selectors.organisation_list, allow_null=True, required=False)
+    parent = ScopedPK(  # type: ignore[assignment]
+        Organisation, selectors.organisation_list, allow_null=True, required=False
+    )
 
     class Meta:
         model = Organisation

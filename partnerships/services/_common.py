@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -50,11 +50,17 @@ def check_tags(values: Any) -> list[str]:
 
 
 def apply_fields(
-    instance: models.Model, data: Mapping[str, Any], allowed: Iterable[str], *, save: bool = True
+    instance: models.Model,
+    data: Mapping[str, Any],
+    allowed: Iterable[str],
+    *,
+    save: bool = True,
+    check: Callable[[Any], None] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Set the allowed fields from `data`, validate, save; return (before, after) of what changed.
 
-    With `save=False` (new rows) the caller saves after its own checks.
+    With `save=False` (new rows) the caller saves after its own checks. `check` runs the
+    service's own rules before the model's, so their clearer messages win.
     """
     allowed_set = set(allowed)
     unknown = sorted(set(data) - allowed_set)
@@ -67,6 +73,8 @@ def apply_fields(
     before = snapshot(instance, attnames.values())
     for name, value in data.items():
         setattr(instance, name, value)
+    if check is not None:
+        check(instance)
     instance.full_clean()
     after = snapshot(instance, attnames.values())
     changed = [k for k in after if after[k] != before[k]]

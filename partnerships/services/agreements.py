@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
@@ -265,7 +266,8 @@ def agreement_document_add(
         raise DocumentTooLarge(
             f"The document is {upload.size} bytes; the limit is {limit} bytes.", limit=limit
         )
-    name = upload.name or "document"
+    # Only the last path element: a name is never allowed to pick a folder.
+    name = PurePath((upload.name or "").replace("\\", "/")).name or "document"
     detected = sniff_content_type(upload, name)
     allowed = list(settings.DDMS_DOCUMENT_CONTENT_TYPES)
     if detected is None or detected not in allowed:

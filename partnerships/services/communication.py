@@ -57,8 +57,7 @@ def plan_create(*, actor: Any, title: str, owner: Organisation, **fields: Any) -
     """Write a communication plan for a pilot or an agreement (NSI staff only)."""
     require_nsi_staff(actor)
     plan = CommunicationPlan(title=title, owner=owner)
-    apply_fields(plan, fields, PLAN_FIELDS, save=False)
-    _clean_plan(plan)
+    apply_fields(plan, fields, PLAN_FIELDS, save=False, check=_clean_plan)
     plan.save()
     record_create(actor=actor, action="plan.create", obj=plan)
     return plan
@@ -71,8 +70,7 @@ def plan_update(
     """Change a communication plan (NSI staff only)."""
     require_nsi_staff(actor)
     plan = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
-    before, after = apply_fields(plan, data, PLAN_FIELDS, save=False)
-    _clean_plan(plan)
+    before, after = apply_fields(plan, data, PLAN_FIELDS, save=False, check=_clean_plan)
     plan.save()
     record_change(actor=actor, action="plan.update", obj=plan, before=before, after=after)
     return plan
@@ -128,7 +126,9 @@ def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A slug for `title` that no other article uses."""
     base = slugify(title)[:180] or "article"
     slug, n = base, 2
-    others = KnowledgeArticle.objects.exclude(pk=exclude_pk)
+    others = KnowledgeArticle.objects.all()
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug

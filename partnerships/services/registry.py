@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -39,7 +38,12 @@ def _check_parent(org: Organisation) -> None:
         return
     if org.pk is not None and org.parent_id == org.pk:
         raise ValidationError({"parent": ["An organisation cannot be its own parent."]})
-    if org.kind == OrganisationKind.NSI_REGIONAL and org.parent.kind not in NSI_KINDS:
+    parent = org.parent
+    if (
+        org.kind == OrganisationKind.NSI_REGIONAL
+        and parent is not None
+        and parent.kind not in NSI_KINDS
+    ):
         raise ValidationError({"parent": ["A regional office's parent must be an NSI."]})
 
 
@@ -117,7 +121,7 @@ def membership_add(
     *,
     actor: Any,
     organisation: Organisation,
-    user: AbstractBaseUser,
+    user: Any,
     role: str = MembershipRole.MEMBER,
 ) -> Membership:
     """Let a user act for an organisation with a role (NSI staff only)."""
