@@ -17,6 +17,7 @@ from .. import dashboards
 from ..choices import RunStatus
 from ..forms import CommentForm, DeclineForm, ReviewForm, UploadForm
 from ..models import DataRequest, Submission
+from ..selectors import agreement_document_list
 from . import actions
 
 FINAL_RUN_STATES = (RunStatus.PASSED, RunStatus.FAILED, RunStatus.ERROR)
@@ -45,7 +46,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agreement": agreement,
             "parties": agreement.party_links.select_related("organisation"),
-            "documents": agreement.documents.all(),
+            "documents": agreement_document_list(request.user, agreement),
             "requests": dashboards.requests_for(request.user).filter(agreement=agreement),
             "transition_form": actions.agreement_transition_form(agreement),
             "is_nsi": is_nsi_staff(request.user),
@@ -53,24 +54,29 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A data request: what is asked, the thread, the uploads and the actions open to me."""
-    data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
-    is_provider = dashboards.acts_as_provider(request.user, data_request)
+def _request_page(
+    request: HttpRequest, data_request: DataRequest, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The request page; bound forms passed in show their field errors in place."""
     context: dict[str, Any] = {
         "data_request": data_request,
         "fields": (data_request.table_schema or {}).get("fields", []),
         "comments": data_request.comments.select_related("author"),
         "submissions": data_request.submissions.select_related("validation_run", "uploaded_by"),
-        "is_provider": is_provider,
+        "is_provider": dashboards.acts_as_provider(request.user, data_request),
         "is_nsi": is_nsi_staff(request.user),
         "decline_form": DeclineForm(),
         "comment_form": CommentForm(),
         "upload_form": UploadForm(),
         "review_form": ReviewForm(),
-    }
-    return render(request, "partnerships/request_detail.html", context)
+    } | forms
+    return render(request, "partnerships/request_detail.html", context, status=status)
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A data request: what is asked, the thread, the uploads and the actions open to me."""
+    return _request_page(request, get_object_or_404(dashboards.requests_for(request.user), pk=pk))
 
 
 def _back(pk: int) -> HttpResponse:
@@ -146,20 +152,7 @@ def request_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse
 
 
 def _rerender(request: HttpRequest, data_request: DataRequest, **forms: Any) -> HttpResponse:
-    # Re-render with the bound forms so field-level errors show next to their fields.
-    context = {
-        "data_request": data_request,
-        "fields": (data_request.table_schema or {}).get("fields", []),
-        "comments": data_request.comments.select_related("author"),
-        "submissions": data_request.submissions.select_related("validation_run", "uploaded_by"),
-        "is_provider": dashboards.acts_as_provider(request.user, data_request),
-        "is_nsi": is_nsi_staff(request.user),
-        "decline_form": DeclineForm(),
-        "comment_form": CommentForm(),
-        "upload_form": UploadForm(),
-        "review_form": ReviewForm(),
-    } | forms
-    return render(request, "partnerships/request_detail.html", context, status=400)
+    return _request_page(request, data_request, status=400, **forms)
 
 
 def _submission(request: HttpRequest, pk: int) -> Submission:
