@@ -194,11 +194,9 @@ SPECTACULAR_SETTINGS = {
         "DomainEnum": "partnerships.choices.Domain",
         "ThemeEnum": "partnerships.choices.Theme",
         "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
-        # Same field names, different choice sets (merge of requests, registry and notify).
+        "RequestFrequencyEnum": "partnerships.choices.RequestFrequency",
         "RequestDirectionEnum": "partnerships.choices.RequestDirection",
         "TargetDirectionEnum": "partnerships.choices.TargetDirection",
-        "RequestFrequencyEnum": "partnerships.choices.RequestFrequency",
-        "SubscriptionFrequencyEnum": "indicators.models.subscriptions.Subscription.Frequency",
     },
 }
 
@@ -208,6 +206,9 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 _broker_dir = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport lists these folders on start and fails if they are missing.
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

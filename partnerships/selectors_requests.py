@@ -147,18 +147,20 @@ def fulfilment_for(organisations: list[Organisation]) -> list[Fulfilment]:
         DataRequest.objects.filter(provider_id__in=records, due_on__isnull=False)
         .exclude(state__in=[RequestState.DRAFT, RequestState.WITHDRAWN, RequestState.DECLINED])
         .annotate(answered_at=Subquery(latest_upload))
-        .values("provider_id", "due_on", "state", "answered_at")
     )
     today = timezone.localdate()
-    for row in requests:
-        record = records[row["provider_id"]]
-        answered = row["answered_at"]
+    for provider_id, due_on, state, answered in requests.values_list(
+        "provider_id", "due_on", "state", "answered_at"
+    ):
+        record = records[provider_id]
+        if due_on is None:
+            continue
         if answered is not None:
-            if timezone.localtime(answered).date() <= row["due_on"]:
+            if timezone.localtime(answered).date() <= due_on:
                 record.answered_on_time += 1
             else:
                 record.answered_late += 1
-        elif row["state"] in OPEN_REQUEST_STATES and row["due_on"] < today:
+        elif state in OPEN_REQUEST_STATES and due_on < today:
             record.overdue_unanswered += 1
     first_runs = (
         ValidationRun.objects.filter(
@@ -170,8 +172,10 @@ def fulfilment_for(organisations: list[Organisation]) -> list[Fulfilment]:
         .annotate(n=Count("id"))
     )
     counts: dict[int, dict[str, int]] = defaultdict(dict)
-    for row in first_runs:
-        counts[row["submission__request__provider_id"]][row["status"]] = row["n"]
+    for provider_id, status, n in first_runs.values_list(
+        "submission__request__provider_id", "status", "n"
+    ):
+        counts[provider_id][status] = n
     for org_id, by_status in counts.items():
         record = records[org_id]
         record.first_uploads_passed = by_status.get(RunStatus.PASSED, 0)

@@ -24,11 +24,7 @@ def _isolated_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test session writes uploads and mail under its own temporary folder."""
     root = tmp_path_factory.mktemp("ddms-data")
     with override_settings(
-        MEDIA_ROOT=root / "media",
-        DATA_DIR=root,
-        EMAIL_FILE_PATH=str(root / "mail"),
-        # The real hasher costs ~0.5 s per user; the `world` fixture makes seven.
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=root / "media", DATA_DIR=root, EMAIL_FILE_PATH=str(root / "mail")
     ):
         yield root
 

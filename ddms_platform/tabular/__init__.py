@@ -13,7 +13,15 @@ from typing import Any
 from .checks import TableChecker, header_errors
 from .exceptions import SchemaError, SourceError, TabularError
 from .plausibility import PlausibilityChecker
-from .reader import DEFAULT_CHUNK_ROWS, DEFAULT_MAX_XLSX_BYTES, UnusableSource, open_source
+from .reader import (
+    DEFAULT_CHUNK_ROWS,
+    DEFAULT_MAX_XLSX_BYTES,
+    RaggedRows,
+    TableSource,
+    UnusableSource,
+    open_source,
+    prefetch,
+)
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
 from .schema import Schema, load_schema
 
@@ -52,6 +60,17 @@ def validate(
     and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings.
     """
     checked = load_schema(schema)
+    options: dict[str, Any] = {
+        "progress": progress,
+        "max_errors": max_errors,
+        "spill_keys": spill_keys,
+        "plausibility_options": {
+            "previous": previous,
+            "previous_keys": previous_keys,
+            "previous_field": previous_field,
+            "jump_factor": jump_factor,
+        },
+    }
     try:
         source = open_source(path, chunk_rows=chunk_rows, max_xlsx_bytes=max_xlsx_bytes)
     except UnusableSource as problem:
@@ -62,37 +81,50 @@ def validate(
         "encoding": source.encoding,
         "delimiter": source.delimiter,
     }
+    try:
+        try:
+            return _run(source, checked, stats, exact=False, **options)
+        except RaggedRows:
+            # the fast reader cannot say where ragged rows are: start again, exactly
+            return _run(source, checked, stats, exact=True, **options)
+    except UnusableSource as problem:
+        # e.g. a sheet whose XML turns out to be broken half-way: the whole file is unusable
+        return unusable_report(problem.error_type, problem.note, stats)
+
+
+def _run(
+    source: TableSource,
+    schema: Schema,
+    stats: dict[str, Any],
+    *,
+    exact: bool,
+    progress: Callable[[int], None] | None,
+    max_errors: int,
+    spill_keys: int | None,
+    plausibility_options: dict[str, Any],
+) -> dict[str, Any]:
     errors = ErrorLog(max_errors)
     warnings = ErrorLog(max_errors)
-    errors.add_entries(header_errors(checked, source.labels))
-    checker = TableChecker(checked, source.labels, errors, spill_keys=spill_keys)
+    errors.add_entries(header_errors(schema, source.labels))
+    checker = TableChecker(schema, source.labels, errors, spill_keys=spill_keys)
     plausibility = PlausibilityChecker(
-        checker.fields,
-        checked.extension,
-        warnings,
-        previous=previous,
-        previous_keys=previous_keys,
-        previous_field=previous_field,
-        jump_factor=jump_factor,
+        checker.fields, schema.extension, warnings, **plausibility_options
     )
     try:
-        for chunk in source.chunks():
+        for chunk in prefetch(source.chunks(exact=exact)):
             checker.check(chunk)
             plausibility.check(chunk)
             errors.flush()
             warnings.flush()
             if progress is not None:
                 progress(checker.rows)
-    except UnusableSource as problem:
-        # e.g. a sheet whose XML turns out to be broken half-way: the whole file is unusable
-        return unusable_report(problem.error_type, problem.note, stats)
     finally:
         checker.close()
     return build_report(
         errors=errors,
         warnings=warnings,
         rows=checker.rows,
-        fields=len(checked.fields),
+        fields=len(schema.fields),
         extra_stats=stats,
     )
 

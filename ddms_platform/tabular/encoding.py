@@ -27,10 +27,10 @@ class EncodingProblem(Exception):
         self.note = note
 
 
-def _iter_bytes(path: Path, skip: int = 0) -> Iterator[bytes]:
+def _iter_bytes(path: Path, skip: int = 0, read_size: int = READ_SIZE) -> Iterator[bytes]:
     with path.open("rb") as fh:
         fh.seek(skip)
-        while piece := fh.read(READ_SIZE):
+        while piece := fh.read(read_size):
             yield piece
 
 
@@ -46,13 +46,17 @@ def decodes_cleanly(path: Path, encoding: str, skip: int = 0) -> bool:
     return True
 
 
+# The most frequent letters of Russian and Ukrainian prose (about 60% of all letters).
+FREQUENT_LETTERS = set("оеаинтсрвлкі")
+
+
 def _cyrillic_score(text: str) -> float:
     """Plausibility of decoded text as Cyrillic prose (0 = implausible).
 
     The code pages decode almost any byte, so "decodes cleanly" alone cannot choose between
-    them. Text decoded with the wrong Cyrillic code page still consists of Cyrillic letters,
-    but with the case swapped (KOI8-R lower case sits where CP1251 has upper case), so the
-    share of lower-case letters tells the right one apart.
+    them. A wrong Cyrillic code page still yields Cyrillic letters, but a permutation of
+    them: the frequent letters (о, е, а…) turn into rare ones, and KOI8-R/CP1251 swap case.
+    The score rewards both the frequent letters and lower case.
     """
     non_ascii = [c for c in text if ord(c) > 127]
     if not non_ascii:
@@ -62,8 +66,22 @@ def _cyrillic_score(text: str) -> float:
     letters = [c for c in non_ascii if "\u0400" <= c <= "\u04ff"]
     if len(letters) / len(non_ascii) < MIN_CYRILLIC_SHARE:
         return 0.0
-    lower = sum(1 for c in letters if c.islower())
-    return 0.5 + 0.5 * lower / len(letters)
+    # Accented Latin text (Latin-1, CP1252) also decodes to Cyrillic letters, but they sit
+    # inside Latin words ("café" -> "cafй"); real Cyrillic words are not mixed with Latin.
+    mixed = sum(
+        1
+        for i, c in enumerate(text)
+        if "\u0400" <= c <= "\u04ff"
+        and (
+            (i > 0 and text[i - 1].isascii() and text[i - 1].isalpha())
+            or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isalpha())
+        )
+    )
+    if mixed > 0.1 * len(letters):
+        return 0.0
+    frequent = sum(1 for c in letters if c.lower() in FREQUENT_LETTERS) / len(letters)
+    lower = sum(1 for c in letters if c.islower()) / len(letters)
+    return frequent * (0.5 + 0.5 * lower)
 
 
 def detect_encoding(path: Path, sample: bytes) -> tuple[str, int]:
@@ -127,15 +145,15 @@ def _detect_with_charset_normalizer(path: Path) -> str:
     return encoding
 
 
-def iter_utf8(path: Path, encoding: str, bom: int) -> Iterator[bytes]:
+def iter_utf8(path: Path, encoding: str, bom: int, read_size: int = READ_SIZE) -> Iterator[bytes]:
     """Stream the file as UTF-8 bytes, transcoding piece by piece when needed."""
     if encoding in ("utf-8", "utf-8-sig"):
         # Already checked to be valid UTF-8: hand the bytes through untouched (fast path).
-        yield from _iter_bytes(path, skip=bom)
+        yield from _iter_bytes(path, skip=bom, read_size=read_size)
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     first = True
-    for piece in _iter_bytes(path):
+    for piece in _iter_bytes(path, read_size=read_size):
         text = decoder.decode(piece)
         if first and text.startswith("\ufeff"):
             text = text[1:]

@@ -15,7 +15,7 @@ import tempfile
 
 import numpy as np
 
-DEFAULT_SPILL_KEYS = 4_000_000
+DEFAULT_SPILL_KEYS = 1_000_000
 
 
 class KeyIndex:
@@ -38,9 +38,15 @@ class KeyIndex:
         keys = np.asarray(keys, dtype=np.uint64)
         if not len(keys):
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        order = np.argsort(keys, kind="stable")
-        k = keys[order]
-        r = np.asarray(rows, dtype=np.int64)[order]
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(keys) < 2 or bool(np.all(keys[1:] >= keys[:-1])):
+            # already ascending (sequential ids, the common primary key): no sort needed
+            order = np.arange(len(keys))
+            k, r = keys, rows
+        else:
+            order = np.argsort(keys, kind="stable")
+            k = keys[order]
+            r = rows[order]
         first = np.empty(len(k), dtype=bool)
         first[0] = True
         first[1:] = k[1:] != k[:-1]
@@ -73,12 +79,21 @@ class KeyIndex:
         if not len(keys):
             return
         self.runs.append((keys, rows.astype(np.uint32)))
-        # Merge while the previous run is not much larger: keeps O(log n) runs.
-        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+        # Merge while the previous run is not much larger (keeps O(log n) runs) and not yet
+        # spilled: spilled runs are frozen, so merging never pulls them back into memory.
+        while (
+            len(self.runs) > 1
+            and not isinstance(self.runs[-2][0], np.memmap)
+            and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0])
+        ):
             (k2, r2), (k1, r1) = self.runs.pop(), self.runs.pop()
             merged_keys = np.concatenate([k1, k2])
-            order = np.argsort(merged_keys, kind="stable")
-            merged = (merged_keys[order], np.concatenate([r1, r2])[order])
+            merged_rows = np.concatenate([r1, r2])
+            if k1[-1] < k2[0]:
+                merged = (merged_keys, merged_rows)  # disjoint ranges: already sorted
+            else:
+                order = np.argsort(merged_keys, kind="stable")
+                merged = (merged_keys[order], merged_rows[order])
             self.runs.append(self._maybe_spill(*merged))
 
     def _maybe_spill(self, keys: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,11 +104,11 @@ class KeyIndex:
         out = []
         for array in (keys, rows):
             fd, name = tempfile.mkstemp(dir=self._tmpdir.name)
-            os.close(fd)
-            mapped = np.memmap(name, dtype=array.dtype, mode="w+", shape=array.shape)
-            mapped[:] = array
-            mapped.flush()
-            out.append(mapped)
+            with os.fdopen(fd, "wb") as fh:
+                array.tofile(fh)
+            # a fresh read-only mapping: pages are loaded on demand and can be dropped by
+            # the OS at any time (row numbers are only read for duplicates)
+            out.append(np.memmap(name, dtype=array.dtype, mode="r", shape=array.shape))
         return out[0], out[1]
 
     def close(self) -> None:

@@ -9,9 +9,7 @@ cells) but not *where* they are, so a block that has any is parsed again with th
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +26,6 @@ SAMPLE_SIZE = 1 << 16
 DELIMITERS = [",", ";", "\t"]
 DEFAULT_CHUNK_ROWS = 100_000
 DEFAULT_MAX_XLSX_BYTES = 200 * 1024 * 1024
-# Sheet XML compresses 10-50x; zip bombs reach 1000x and more.
-MAX_COMPRESSION_RATIO = 200
-RATIO_CHECK_MIN_BYTES = 1 << 20
 
 UnusableSource = EncodingProblem  # same shape: an error type and a note for the report
 
@@ -66,10 +61,22 @@ class TableSource:
     encoding: str | None = None
     delimiter: str | None = None
     _chunks: Any = None
+    _exact_chunks: Any = None
 
-    def chunks(self) -> Iterator[Chunk]:
-        """Yield the data rows (everything after the header) chunk by chunk."""
+    def chunks(self, *, exact: bool = False) -> Iterator[Chunk]:
+        """Yield the data rows (everything after the header) chunk by chunk.
+
+        The default CSV reader is pyarrow's streaming reader and raises :class:`RaggedRows`
+        on the first row with a wrong number of cells; ``exact=True`` reads the file in a
+        way that locates such rows (slower), which the caller then restarts with.
+        """
+        if exact and self._exact_chunks is not None:
+            return self._exact_chunks()
         return self._chunks()
+
+
+class RaggedRows(Exception):  # noqa: N818 - a signal, not an error for the user
+    """The fast reader met a row with too few or too many cells."""
 
 
 def open_source(
@@ -90,7 +97,9 @@ def open_source(
     if size == 0:
         raise UnusableSource("source-error", "the file is empty")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _open_xlsx(path, size, chunk_rows, max_xlsx_bytes)
+        from .xlsx import open_xlsx  # imported here: it builds on this module's types
+
+        return open_xlsx(path, size, chunk_rows, max_xlsx_bytes)
     return _open_csv(path, size, chunk_rows)
 
 
@@ -135,18 +144,91 @@ def _open_csv(path: Path, size: int, chunk_rows: int) -> TableSource:
     lines = max(1, sample.count("\n"))
     bytes_per_row = max(8, len(sample.encode("utf-8")) // lines)
 
+    width = len(labels)
+    target = chunk_rows * bytes_per_row
+
     def chunks() -> Iterator[Chunk]:
-        blocks = _record_blocks(iter_utf8(path, encoding, bom), chunk_rows * bytes_per_row)
+        # small blocks: the streaming reader parses several ahead, so this bounds its memory
+        block_size = 1 << 20
+        return _stream_chunks(path, encoding, width, delimiter, chunk_rows, block_size)
+
+    def exact_chunks() -> Iterator[Chunk]:
+        blocks = _record_blocks(iter_utf8(path, encoding, bom, read_size=target), target)
         row = 2  # the header is physical row 1, as in frictionless
         skip_header = True
         for block in blocks:
-            chunk = _parse_block(block, len(labels), delimiter, row, skip_header)
+            chunk = _parse_block(block, width, delimiter, row, skip_header)
             skip_header = False
             if chunk.nrows:
                 row += chunk.nrows
                 yield chunk
 
-    return TableSource(path, "csv", labels, size, encoding, delimiter, chunks)
+    return TableSource(path, "csv", labels, size, encoding, delimiter, chunks, exact_chunks)
+
+
+def _csv_options(width: int, delimiter: str, on_invalid: Any) -> dict[str, Any]:
+    names = [f"f{i}" for i in range(width)]
+    return {
+        "parse_options": pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,  # frictionless counts an empty line as a (blank) row
+            invalid_row_handler=on_invalid,
+        ),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    }
+
+
+def _stream_chunks(
+    path: Path, encoding: str, width: int, delimiter: str, chunk_rows: int, block_size: int
+) -> Iterator[Chunk]:
+    """pyarrow's streaming reader, re-cut into chunks of exactly ``chunk_rows`` rows."""
+    ragged: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        ragged.append(row)
+        return "skip"
+
+    names = [f"f{i}" for i in range(width)]
+    # pyarrow skips a UTF-8 BOM itself and transcodes other encodings while streaming
+    read_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
+    reader = pacsv.open_csv(
+        str(path),
+        read_options=pacsv.ReadOptions(
+            column_names=names, block_size=block_size, encoding=read_encoding
+        ),
+        **_csv_options(width, delimiter, on_invalid),
+    )
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    row = 2
+    first = True
+    for batch in reader:
+        if ragged:
+            raise RaggedRows()
+        if first:
+            batch = batch.slice(1)  # the header row
+            first = False
+        pending.append(batch)
+        pending_rows += batch.num_rows
+        while pending_rows >= chunk_rows:
+            table = pa.Table.from_batches(pending)
+            yield _table_chunk(table.slice(0, chunk_rows), width, row)
+            row += chunk_rows
+            rest = table.slice(chunk_rows)
+            pending, pending_rows = rest.to_batches(), rest.num_rows
+    if ragged:
+        raise RaggedRows()
+    if pending_rows:
+        yield _table_chunk(pa.Table.from_batches(pending), width, row)
+
+
+def _table_chunk(table: pa.Table, width: int, start_row: int) -> Chunk:
+    return Chunk(start_row, [table.column(i).combine_chunks() for i in range(width)])
 
 
 def _take(pieces: Iterator[bytes], limit: int) -> Iterator[bytes]:
@@ -158,44 +240,55 @@ def _take(pieces: Iterator[bytes], limit: int) -> Iterator[bytes]:
             return
 
 
-def _record_blocks(pieces: Iterator[bytes], target: int) -> Iterator[bytes]:
+def _record_blocks(pieces: Iterator[bytes], target: int) -> Iterator[memoryview]:
     """Regroup byte pieces into blocks of about ``target`` bytes ending on a record boundary.
 
     A newline ends a record when the number of quote characters before it is even (a quoted
     value may contain newlines). Every block starts on a boundary, so counting restarts at
-    zero. A stray quote inside an unquoted value breaks the parity; the size cap then cuts at
-    the last newline anyway so memory stays bounded.
+    zero. A stray quote inside an unquoted value breaks the parity; a size cap then cuts at
+    the last newline anyway so memory stays bounded. Blocks are zero-copy views.
     """
-    buf = bytearray()
+    tail = b""
     for piece in pieces:
-        buf += piece
-        while len(buf) >= target:
-            cut = _boundary(buf, target)
+        data = tail + piece if tail else piece
+        start = 0
+        while len(data) - start >= target:
+            cut = _boundary(data, start, start + target)
             if cut < 0:
                 break
-            yield bytes(buf[: cut + 1])
-            del buf[: cut + 1]
-    if buf:
-        yield bytes(buf)
+            yield memoryview(data)[start : cut + 1]
+            start = cut + 1
+        tail = data[start:]
+    if tail:
+        yield memoryview(tail)
 
 
-def _boundary(buf: bytearray, target: int) -> int:
-    """Index of a record-ending newline near ``target`` in ``buf``, or -1 to read more."""
-    cut = buf.rfind(b"\n", 0, target)
-    while cut >= 0 and buf.count(b'"', 0, cut) % 2:
-        cut = buf.rfind(b"\n", 0, cut)
+def _even_quotes(data: bytes, start: int, end: int) -> bool:
+    # find() stops at the first quote at memchr speed (most files have none); numpy counts
+    # several times faster than bytes.count
+    if data.find(b'"', start, end) < 0:
+        return True
+    window = np.frombuffer(data, dtype=np.uint8, count=end - start, offset=start)
+    return int(np.count_nonzero(window == 34)) % 2 == 0
+
+
+def _boundary(data: bytes, start: int, target: int) -> int:
+    """Index of a record-ending newline near ``target`` (after ``start``), or -1 to read more."""
+    cut = data.rfind(b"\n", start, target)
+    while cut >= 0 and not _even_quotes(data, start, cut):
+        cut = data.rfind(b"\n", start, cut)
     if cut < 0:
         # no boundary before the target: take the first one after it
-        cut = buf.find(b"\n", target)
-        while cut >= 0 and buf.count(b'"', 0, cut) % 2:
-            cut = buf.find(b"\n", cut + 1)
-    if cut < 0 and len(buf) > 8 * target:
-        cut = buf.rfind(b"\n")
+        cut = data.find(b"\n", target)
+        while cut >= 0 and not _even_quotes(data, start, cut):
+            cut = data.find(b"\n", cut + 1)
+    if cut < 0 and len(data) - start > 8 * (target - start):
+        cut = data.rfind(b"\n", start)
     return cut
 
 
 def _parse_block(
-    block: bytes, width: int, delimiter: str, start_row: int, skip_header: bool
+    block: bytes | memoryview, width: int, delimiter: str, start_row: int, skip_header: bool
 ) -> Chunk:
     names = [f"f{i}" for i in range(width)]
     ragged = []
@@ -207,17 +300,7 @@ def _parse_block(
     table = pacsv.read_csv(
         pa.py_buffer(block),
         read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter,
-            newlines_in_values=True,
-            ignore_empty_lines=False,
-            invalid_row_handler=on_invalid_row,
-        ),
-        convert_options=pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()),
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
+        **_csv_options(width, delimiter, on_invalid_row),
     )
     if ragged:
         return _rows_to_chunk(_python_rows(block, delimiter, skip_header), width, start_row)
@@ -227,8 +310,8 @@ def _parse_block(
     return Chunk(start_row, columns)
 
 
-def _python_rows(block: bytes, delimiter: str, skip_header: bool) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(block.decode("utf-8"), newline=""), delimiter=delimiter)
+def _python_rows(block: bytes | memoryview, delimiter: str, skip_header: bool) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(bytes(block).decode("utf-8"), newline=""), delimiter=delimiter)
     rows = list(reader)
     return rows[1:] if skip_header else rows
 
@@ -243,116 +326,43 @@ def _rows_to_chunk(rows: list[list[str]], width: int, start_row: int) -> Chunk:
     return Chunk(start_row, columns, ncells if ragged else None, extra)
 
 
-# XLSX --------------------------------------------------------------------------------------
+def prefetch(chunks: Iterator[Chunk], depth: int = 1) -> Iterator[Chunk]:
+    """Produce chunks in a background thread while the caller checks the previous one.
 
+    pyarrow's parser and compute kernels release the GIL, so reading the next block
+    overlaps with checking the current one; ``depth`` bounds the chunks held in memory.
+    """
+    import queue
+    import threading
 
-def _check_zip(path: Path, max_bytes: int) -> None:
-    if not zipfile.is_zipfile(path):
-        raise UnusableSource(
-            "source-error", "the file is not a valid XLSX workbook (not a zip archive)"
-        )
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(("chunk", chunk), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(("end", None))
+        except BaseException as exc:  # re-raised in the consumer thread
+            q.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="tabular-prefetch", daemon=True)
+    thread.start()
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            total = sum(i.file_size for i in infos)
-            if total > max_bytes:
-                raise UnusableSource(
-                    "source-error",
-                    f"the workbook expands to {total} bytes, more than the limit of {max_bytes}",
-                )
-            for info in infos:
-                ratio = info.file_size / max(info.compress_size, 1)
-                if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
-                    raise UnusableSource(
-                        "source-error",
-                        f'workbook member "{info.filename}" has a compression ratio of '
-                        f"{ratio:.0f}:1 (refused as a possible zip bomb)",
-                    )
-            # Workbooks never carry DTDs; refusing them up front gives a clear message for
-            # entity-expansion attacks (openpyxl's parsers would refuse them too).
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels")):
-                    with archive.open(info) as member:
-                        head = member.read(4096)
-                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise UnusableSource(
-                            "source-error",
-                            f'workbook member "{info.filename}" declares XML entities '
-                            "(refused as a possible billion-laughs attack)",
-                        )
-    except zipfile.BadZipFile as exc:
-        raise UnusableSource("source-error", f"the XLSX archive is corrupt: {exc}") from exc
-
-
-def cell_to_string(value: Any) -> str:
-    """Render a spreadsheet value the way a person reads it (1 not 1.0, ISO dates)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _open_xlsx(path: Path, size: int, chunk_rows: int, max_bytes: int) -> TableSource:
-    import openpyxl
-
-    _check_zip(path, max_bytes)
-
-    def rows() -> Iterator[list[str]]:
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for broken workbooks
-            raise UnusableSource(
-                "source-error", f"the XLSX workbook cannot be opened: {exc}"
-            ) from exc
-        try:
-            sheet = workbook.worksheets[0]
-            pending_blank = 0
-            for values in sheet.iter_rows(values_only=True):
-                cells = [cell_to_string(v) for v in values]
-                while cells and cells[-1] == "":
-                    cells.pop()
-                # Formatted but empty rows at the end of a sheet are not data: hold blank
-                # rows back until a non-blank one follows.
-                if not cells:
-                    pending_blank += 1
-                    continue
-                for _ in range(pending_blank):
-                    yield []
-                pending_blank = 0
-                yield cells
-        except UnusableSource:
-            raise
-        except Exception as exc:
-            raise UnusableSource("source-error", f"the XLSX sheet cannot be read: {exc}") from exc
-        finally:
-            workbook.close()
-
-    stream = rows()
-    labels = next(stream, None)
-    if not labels:
-        raise UnusableSource("source-error", "the first sheet is empty")
-    width = len(labels)
-
-    def chunks() -> Iterator[Chunk]:
-        row = 2
-        batch: list[list[str]] = []
-        for cells in stream:
-            # Trailing empty cells are just empty in a spreadsheet, not missing.
-            batch.append(cells + [""] * (width - len(cells)) if len(cells) < width else cells)
-            if len(batch) >= chunk_rows:
-                yield _rows_to_chunk(batch, width, row)
-                row += len(batch)
-                batch = []
-        if batch:
-            yield _rows_to_chunk(batch, width, row)
-
-    return TableSource(path, "xlsx", labels, size, None, None, chunks)
+        while True:
+            kind, item = q.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -14,7 +16,28 @@ from ddms_platform.core.admin import AuditTrailMixin
 from ddms_platform.core.errors import DomainError
 
 from ..models import DataRequest, RequestComment, Submission, ValidationRun
+from ..services.requests import (
+    EDITABLE_FIELDS,
+    check_parties,
+    check_table_schema,
+    request_create,
+    request_update,
+)
 from ..services.validation import validation_run_rerun
+
+CREATE_FIELDS = (
+    "direction",
+    "title",
+    "purpose",
+    "legal_basis",
+    "requester",
+    "provider",
+    "agreement",
+    "pilot",
+    "table_schema",
+    "frequency",
+    "due_on",
+)
 
 
 class ReadOnlyAdminMixin:
@@ -30,12 +53,40 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class RequestCommentInline(admin.TabularInline):
+class RequestCommentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The thread, read-only: messages are added through the API (audited, with an event)."""
+
     model = RequestComment
     extra = 0
     fields = ("created_at", "author", "body")
-    readonly_fields = ("created_at", "author")
-    can_delete = False
+    readonly_fields = fields
+
+
+class DataRequestForm(forms.ModelForm):
+    """Checks the parties and the Table Schema with the same rules as the service."""
+
+    class Meta:
+        model = DataRequest
+        fields = CREATE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            if "table_schema" in data:
+                check_table_schema(data["table_schema"])
+            if self.instance.pk is None and data.get("requester") and data.get("provider"):
+                check_parties(
+                    direction=data.get("direction", ""),
+                    requester=data["requester"],
+                    provider=data["provider"],
+                    agreement=data.get("agreement"),
+                )
+        except DomainError as exc:
+            fields = exc.extra.get("fields") or {}
+            raise ValidationError(
+                {k: v for k, v in fields.items() if k in self.fields} or exc.message
+            ) from exc
+        return data
 
 
 class SubmissionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -55,6 +106,7 @@ class DataRequestAdmin(AuditTrailMixin, admin.ModelAdmin):
     search_fields = ("title", "purpose", "requester__name", "provider__name")
     list_select_related = ("requester", "provider")
     raw_id_fields = ("requester", "provider", "agreement", "pilot", "created_by")
+    form = DataRequestForm
     readonly_fields = (
         "state",
         "sent_at",
@@ -64,6 +116,27 @@ class DataRequestAdmin(AuditTrailMixin, admin.ModelAdmin):
         "audit_trail",
     )
     inlines = [RequestCommentInline, SubmissionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return self.readonly_fields
+        # Who asks whom under which agreement is fixed once created.
+        return (*self.readonly_fields, "direction", "requester", "provider", "agreement", "pilot")
+
+    def save_model(self, request: HttpRequest, obj: DataRequest, form: Any, change: bool) -> None:
+        # Through the services, so the back-office writes the same audit entries as the API.
+        data = form.cleaned_data
+        if not change:
+            created = request_create(
+                actor=request.user,
+                **{name: data.get(name) for name in CREATE_FIELDS if name in data},
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        changes = {n: data[n] for n in form.changed_data if n in EDITABLE_FIELDS}
+        if changes:
+            request_update(request=obj, actor=request.user, **changes)
 
     @admin.display(boolean=True, description="Overdue")
     def overdue(self, obj: DataRequest) -> bool:

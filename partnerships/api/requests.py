@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +26,7 @@ from .. import selectors_requests as selectors
 from ..choices import RequestDirection, RequestState, RunStatus
 from ..models import DataRequest, Submission
 from ..services import requests as services
-from ..services.submissions import submission_upload
+from ..services.submissions import UploadTooLarge, submission_upload
 from .requests_serializers import (
     DataRequestCreateSerializer,
     DataRequestSerializer,
@@ -58,6 +59,10 @@ class DataRequestFilter(django_filters.FilterSet):
             return qs
         condition = selectors.overdue_condition()
         return qs.filter(condition) if value else qs.exclude(condition)
+
+
+# Room for the multipart envelope around the file (boundaries, headers, other fields).
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 class NotReady(DomainError):
@@ -112,6 +117,16 @@ class DataRequestViewSet(
         return selectors.requests_visible_to(self.request.user).select_related(
             "requester", "provider"
         )
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # Refuse an announced over-size upload before anything reads the body (session
+        # authentication's CSRF check would otherwise spool it all to a temporary file).
+        if self.action == "submissions" and request.method == "POST":
+            announced = request.META.get("CONTENT_LENGTH") or "0"
+            limit = settings.DDMS_MAX_SUBMISSION_BYTES
+            if announced.isdigit() and int(announced) > limit + MULTIPART_OVERHEAD:
+                raise UploadTooLarge.for_limit(limit)
+        super().initial(request, *args, **kwargs)
 
     @extend_schema(request=DataRequestCreateSerializer, responses={201: DataRequestSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -67,13 +67,14 @@ def _invalid(field: str, message: str) -> DomainError:
     return DomainError(message, code="invalid", fields={field: [message]})
 
 
-def _check_parties(
+def check_parties(
     *,
     direction: str,
     requester: Organisation,
     provider: Organisation,
     agreement: Agreement | None,
 ) -> None:
+    """Raise a 400 unless requester, provider and agreement fit the request's direction."""
     if direction == RequestDirection.ACQUISITION:
         if requester.kind not in NSI_KINDS:
             raise _invalid("requester", "An acquisition request is made by the NSI.")
@@ -122,7 +123,7 @@ def request_create(
 ) -> DataRequest:
     """Create a draft data request for the requester side the actor acts for."""
     require_side(actor, requester)
-    _check_parties(direction=direction, requester=requester, provider=provider, agreement=agreement)
+    check_parties(direction=direction, requester=requester, provider=provider, agreement=agreement)
     check_table_schema(table_schema)
     with transaction.atomic():
         request = DataRequest.objects.create(
@@ -280,6 +281,15 @@ def _require_latest_run_passed(request: DataRequest) -> None:
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def request_submit(*, request: DataRequest, actor: Any) -> None:
+    """Provider's upload submits the request (called by `submission_upload` under its lock).
+
+    A further upload while already `submitted` is a new version, not a transition.
+    """
+    if request.state != S.SUBMITTED:
+        apply_transition(request=request, actor=actor, target=S.SUBMITTED)
 
 
 def request_send(*, request: DataRequest, actor: Any) -> DataRequest:

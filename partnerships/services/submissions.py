@@ -25,7 +25,7 @@ from ddms_platform.tabular.encoding import EncodingProblem, detect_encoding
 
 from ..choices import RequestState, SubmissionFormat
 from ..models import DataRequest, Submission, ValidationRun
-from .requests import REQUEST_MACHINE, UPLOAD_STATES, apply_transition, require_side
+from .requests import REQUEST_MACHINE, UPLOAD_STATES, request_submit, require_side
 from .validation import queue_validation
 
 SAMPLE_BYTES = 1 << 16
@@ -54,6 +54,15 @@ class UploadTooLarge(UploadRefused):
     status_code = 413
     code = "file_too_large"
 
+    @classmethod
+    def for_limit(cls, limit: int) -> UploadTooLarge:
+        """The refusal for a file over `limit` bytes."""
+        return cls(
+            f"The file is larger than the limit of {limit} bytes "
+            f"({limit / (1024 * 1024):.0f} MB); split it or ask the NSI to raise the limit.",
+            limit=limit,
+        )
+
 
 @dataclass
 class _Spooled:
@@ -64,14 +73,6 @@ class _Spooled:
     sha256: str
     format: str = ""
     encoding: str = ""
-
-
-def _refuse_size(limit: int) -> UploadTooLarge:
-    return UploadTooLarge(
-        f"The file is larger than the limit of {limit} bytes ({limit // (1024 * 1024)} MB); "
-        "split it or ask the NSI to raise the limit.",
-        limit=limit,
-    )
 
 
 def _chunks(uploaded_file: Any) -> Iterator[bytes]:
@@ -87,7 +88,7 @@ def _spool(uploaded_file: Any) -> _Spooled:
     limit = settings.DDMS_MAX_SUBMISSION_BYTES
     declared = getattr(uploaded_file, "size", None)
     if declared is not None and declared > limit:
-        raise _refuse_size(limit)
+        raise UploadTooLarge.for_limit(limit)
     digest = hashlib.sha256()
     size = 0
     handle, name = tempfile.mkstemp(prefix="ddms-upload-")
@@ -97,7 +98,7 @@ def _spool(uploaded_file: Any) -> _Spooled:
             for piece in _chunks(uploaded_file):
                 size += len(piece)
                 if size > limit:
-                    raise _refuse_size(limit)
+                    raise UploadTooLarge.for_limit(limit)
                 digest.update(piece)
                 out.write(piece)
     except BaseException:
@@ -200,8 +201,7 @@ def submission_upload(*, request: DataRequest, uploaded_file: Any, actor: Any) -
                     submission, ["request_id", "version", "size", "sha256", "encoding", "format"]
                 ),
             )
-            if locked.state != RequestState.SUBMITTED:
-                apply_transition(request=locked, actor=actor, target=RequestState.SUBMITTED)
+            request_submit(request=locked, actor=actor)
             outbox_record(
                 kind="submission.uploaded",
                 obj=submission,

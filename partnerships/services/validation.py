@@ -26,6 +26,8 @@ FINISHED = (RunStatus.PASSED, RunStatus.FAILED, RunStatus.ERROR)
 # Progress is written at most this often: a chunk every few milliseconds must not turn into
 # a database write every few milliseconds.
 PROGRESS_INTERVAL = 0.5
+# Starts of one run (redeliveries after a worker died) before it is given up as an error.
+MAX_ATTEMPTS = 3
 
 
 def _start(run_id: int) -> ValidationRun | None:
@@ -84,11 +86,24 @@ def run_engine(path: Path, schema: dict[str, Any], *, progress: Any = None) -> d
     )
 
 
-def validation_run_execute(*, run_id: int) -> ValidationRun:
+def validation_run_execute(*, run_id: int) -> ValidationRun | None:
     """Validate the run's submission, store the report and record `validation.finished`."""
-    run = _start(run_id)
+    try:
+        run = _start(run_id)
+    except ValidationRun.DoesNotExist:
+        log.warning("validation run %s no longer exists; nothing to do", run_id)
+        return None
     if run is None:
         return ValidationRun.objects.get(pk=run_id)
+    if run.attempts > MAX_ATTEMPTS:
+        # Each earlier attempt died with its worker (e.g. killed for memory): a file that
+        # kills workers must not be handed out for ever.
+        return _finish(
+            run_id,
+            report=None,
+            error=f"Validation was started {MAX_ATTEMPTS} times and its worker stopped each "
+            "time before finishing; the NSI has to look at this file.",
+        )
     submission = run.submission
     report: dict[str, Any] | None = None
     error = ""

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from ddms_platform.core.audit import audit_history
 from ddms_platform.notify.models import OutboxEvent
 from partnerships.choices import RequestState as S
-from partnerships.models import DataRequest
+from partnerships.models import DataRequest, RequestComment, Submission, ValidationRun
 
 from .requests_support import SCHEMA, acquisition, data_need, signed_agreement
 
@@ -216,3 +216,30 @@ def test_an_empty_comment_is_refused(world, api):
     req = acquisition(world, state=S.SENT)
     response = api(world.nsi_manager).post(f"{URL}{req.pk}/comments/", {"body": "   "})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("rows", [2, 10])
+def test_comment_thread_query_count_does_not_grow(world, api, rows, django_assert_num_queries):
+    req = acquisition(world, state=S.SENT)
+    for i in range(rows):
+        RequestComment.objects.create(request=req, author=world.nsi_manager, body=f"note {i}")
+    client = api(User.objects.get(pk=world.partner_a_user.pk))
+    # memberships + the request + the comments with their authors
+    with django_assert_num_queries(3):
+        thread = client.get(f"{URL}{req.pk}/comments/").json()
+    assert len(thread) == rows and thread[0]["author_name"] == "nsi"
+
+
+@pytest.mark.parametrize("rows", [2, 10])
+def test_request_submissions_query_count_does_not_grow(world, api, rows, django_assert_num_queries):
+    req = acquisition(world, state=S.SUBMITTED)
+    for version in range(1, rows + 1):
+        sub = Submission.objects.create(
+            request=req, version=version, file="f", original_name="f.csv", format="csv",
+            size=1, sha256=str(version),
+        )  # fmt: skip
+        ValidationRun.objects.create(submission=sub)
+    client = api(User.objects.get(pk=world.partner_a_user.pk))
+    with django_assert_num_queries(3):
+        listed = client.get(f"{URL}{req.pk}/submissions/").json()
+    assert [s["version"] for s in listed] == list(range(rows, 0, -1))

@@ -199,3 +199,38 @@ def test_a_request_cannot_be_sent_once_its_agreement_is_suspended(world, api):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "agreement_not_usable"
     assert DataRequest.objects.get(pk=req.pk).state == S.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("action", "state", "wrong_side"),
+    [
+        ("send", S.DRAFT, "partner_a_user"),
+        ("acknowledge", S.SENT, "nsi_manager"),
+        ("decline", S.SENT, "nsi_manager"),
+        ("request-changes", S.SUBMITTED, "partner_a_user"),
+        ("accept", S.SUBMITTED, "partner_a_user"),
+        ("close", S.ACCEPTED, "partner_a_user"),
+        ("withdraw", S.SENT, "partner_a_user"),
+    ],
+)
+def test_each_transition_is_refused_to_the_wrong_side_and_hidden_from_others(
+    world, api, action, state, wrong_side
+):
+    req = acquisition(world, state=state)
+    body = {"reason": "because"}
+    wrong = api(getattr(world, wrong_side)).post(_url(req, action), body)
+    if state == S.DRAFT and wrong_side.startswith("partner"):
+        assert wrong.status_code == 404  # the partner does not see a draft at all
+    else:
+        assert wrong.status_code == 403
+    assert api(world.partner_b_user).post(_url(req, action), body).status_code == 404
+    assert api(world.outsider).post(_url(req, action), body).status_code == 404
+    assert DataRequest.objects.get(pk=req.pk).state == state
+    assert not OutboxEvent.objects.exists()
+
+
+def test_partner_cannot_edit_the_nsis_request(world, api):
+    req = acquisition(world, state=S.SENT)
+    url = f"/api/v1/data-requests/{req.pk}/"
+    assert api(world.partner_a_user).patch(url, {"title": "x"}, format="json").status_code == 403
+    assert api(world.partner_b_user).patch(url, {"title": "x"}, format="json").status_code == 404

@@ -58,9 +58,11 @@ def test_partner_uploads_a_csv_and_it_is_kept_byte_for_byte(world, api):
 
 def test_uploading_queues_validation_after_commit(world, api, django_capture_on_commit_callbacks):
     req = acquisition(world, state=S.ACKNOWLEDGED)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    response = _post(api, world.partner_a_user, req, "january.csv", INVALID_CSV)
+    run = ValidationRun.objects.get(submission_id=response.json()["id"])
+    assert run.status == "queued"  # the transaction of this test has not committed
+    with django_capture_on_commit_callbacks(execute=True):
         response = _post(api, world.partner_a_user, req, "january.csv", INVALID_CSV)
-    assert len(callbacks) == 1
     run = ValidationRun.objects.get(submission_id=response.json()["id"])
     assert run.status == "failed" and run.report["error_counts"]["type-error"] == 2
 
@@ -218,3 +220,25 @@ def test_the_upload_is_audited(world, api):
     entry = audit_history(latest(req)).get()
     assert entry.action == "submission.upload" and entry.after["version"] == 1
     assert audit_history(req).get().action == "data_request.submitted"
+
+
+@override_settings(DDMS_MAX_SUBMISSION_BYTES=200_000)
+def test_an_announced_oversize_body_is_refused_before_it_is_read(world, api):
+    req = acquisition(world, state=S.ACKNOWLEDGED)
+    response = _post(api, world.partner_a_user, req, "big.csv", b"a,b\n" + b"1,2\n" * 80_000)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "file_too_large"
+    _assert_nothing_stored(req)
+
+
+@override_settings(DDMS_MAX_SUBMISSION_BYTES=1000)
+def test_the_size_limit_holds_while_streaming_even_without_a_declared_size(world):
+    import io
+
+    from partnerships.services.submissions import UploadTooLarge, submission_upload
+
+    req = acquisition(world, state=S.ACKNOWLEDGED)
+    stream = io.BytesIO(b"a,b\n" + b"1,2\n" * 1000)  # no .size: counted while copying
+    with pytest.raises(UploadTooLarge):
+        submission_upload(request=req, uploaded_file=stream, actor=world.partner_a_user)
+    _assert_nothing_stored(req)

@@ -247,3 +247,40 @@ def test_nsi_cannot_accept_a_failed_submission(submit, world, api):
     response = api(world.nsi_manager).post(f"/api/v1/data-requests/{sub.request_id}/accept/")
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_not_passed"
+
+
+def test_a_run_whose_workers_keep_dying_is_given_up_with_an_error(submit):
+    sub = submit(VALID_CSV)
+    ValidationRun.objects.filter(pk=sub.validation_run.pk).update(
+        status=RunStatus.RUNNING, report=None, finished_at=None, attempts=3
+    )
+    run = validation_run_execute(run_id=sub.validation_run.pk)
+    assert run.status == RunStatus.ERROR and run.attempts == 4
+    assert "started 3 times" in run.last_error
+
+
+def test_a_deleted_run_is_nothing_to_do():
+    assert validation_run_execute(run_id=987654) is None
+
+
+def test_a_data_need_is_answered_by_the_nsi_and_read_by_the_city(
+    world, api, django_capture_on_commit_callbacks
+):
+    from .requests_support import data_need
+
+    req = data_need(world, state=S.ACKNOWLEDGED)
+    content = b"territory,year,value\nRS-KG,2025,12.5\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(world.nsi_manager).post(
+            f"/api/v1/data-requests/{req.pk}/submissions/",
+            {"file": upload("answer.csv", content)},
+            format="multipart",
+        )
+    assert response.status_code == 201, response.json()
+    sub_id = response.json()["id"]
+    city = api(world.city_user)
+    assert city.get(f"/api/v1/submissions/{sub_id}/report/").json()["valid"] is True
+    download = city.get(f"/api/v1/submissions/{sub_id}/download/")
+    assert b"".join(download.streaming_content) == content
+    assert city.post(f"/api/v1/data-requests/{req.pk}/accept/").json()["state"] == "accepted"
+    assert api(world.partner_a_user).get(f"/api/v1/submissions/{sub_id}/").status_code == 404

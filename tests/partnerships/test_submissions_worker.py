@@ -53,6 +53,17 @@ def test_upload_is_validated_by_a_worker_and_the_report_served(worker, world, ap
     assert report["error_counts"]["type-error"] == 2
     assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
 
+    # A duplicate delivery of the same job finds the run finished and changes nothing.
+    validate_submission.delay(run.pk)
+    wait_for(
+        lambda: worker.log().count("partnerships.validate_submission[") >= 4,
+        timeout=20,
+        what="second delivery handled (received + succeeded)",
+    )
+    again = _run(sub["id"])
+    assert (again.attempts, again.finished_at, again.report) == (1, run.finished_at, run.report)
+    assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
+
 
 def test_a_worker_killed_mid_validation_is_replaced_and_the_run_completes_once(
     worker_factory, world, api
