@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "ddms_platform.core",
     "ddms_platform.notify",
+    "ddms_platform.web",
     "partnerships",
     "indicators",
 ]
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "ddms_platform.web.context_processors.navigation",
             ],
         },
     },
@@ -110,6 +112,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The project's own static files (site CSS, page scripts, vendored Chart.js) are not in an app.
+STATICFILES_DIRS = [BASE_DIR / "ddms_platform" / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(DATA_DIR / "media")))
@@ -179,6 +183,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ObsStatusEnum": "indicators.choices.ObsStatus",
+        "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
         "OrganisationKindEnum": "partnerships.choices.OrganisationKind",
         "PolicyKindEnum": "partnerships.choices.PolicyKind",
         "ActivityKindEnum": "partnerships.choices.ActivityKind",
@@ -189,8 +195,6 @@ SPECTACULAR_SETTINGS = {
         "AudienceEnum": "partnerships.choices.Audience",
         "DomainEnum": "partnerships.choices.Domain",
         "ThemeEnum": "partnerships.choices.Theme",
-        "ObsStatusEnum": "indicators.choices.ObsStatus",
-        "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
         "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
         "RequestFrequencyEnum": "partnerships.choices.RequestFrequency",
         "RequestDirectionEnum": "partnerships.choices.RequestDirection",

@@ -1,14 +1,15 @@
 """Enumerations of the indicators domain (DESIGN.md §2, indicators)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TerritoryLevel(models.TextChoices):
-    COUNTRY = "country", "Country"
-    REGION = "region", "Region"
-    DISTRICT = "district", "District"
-    CITY = "city", "City"
-    MUNICIPALITY = "municipality", "Municipality"
+    COUNTRY = "country", _("Country")
+    REGION = "region", _("Region")
+    DISTRICT = "district", _("District")
+    CITY = "city", _("City")
+    MUNICIPALITY = "municipality", _("Municipality")
 
 
 # A child must sit strictly below its parent in this order (city and municipality are peers:
@@ -23,35 +24,35 @@ LEVEL_RANK = {
 
 
 class PeriodType(models.TextChoices):
-    YEAR = "A", "Year"
-    QUARTER = "Q", "Quarter"
-    MONTH = "M", "Month"
+    YEAR = "A", _("Year")
+    QUARTER = "Q", _("Quarter")
+    MONTH = "M", _("Month")
 
 
 class ObsStatus(models.TextChoices):
     """SDMX code list CL_OBS_STATUS (the codes in common use)."""
 
-    NORMAL = "A", "Normal value"
-    BREAK = "B", "Time series break"
-    DEFINITION_DIFFERS = "D", "Definition differs"
-    ESTIMATED = "E", "Estimated value"
-    FORECAST = "F", "Forecast value"
-    IMPUTED = "I", "Value imputed by a receiving agency"
-    MISSING = "M", "Missing value; data cannot exist"
-    NOT_SIGNIFICANT = "N", "Not significant"
-    MISSING_NOT_COLLECTED = "O", "Missing value"
-    PROVISIONAL = "P", "Provisional value"
-    STRIKE = "S", "Strike and other special events"
-    LOW_RELIABILITY = "U", "Low reliability"
-    UNVALIDATED = "V", "Unvalidated value"
-    CONFIDENTIAL = "C", "Confidential (suppressed)"
+    NORMAL = "A", _("Normal value")
+    BREAK = "B", _("Time series break")
+    DEFINITION_DIFFERS = "D", _("Definition differs")
+    ESTIMATED = "E", _("Estimated value")
+    FORECAST = "F", _("Forecast value")
+    IMPUTED = "I", _("Value imputed by a receiving agency")
+    MISSING = "M", _("Missing value; data cannot exist")
+    NOT_SIGNIFICANT = "N", _("Not significant")
+    MISSING_NOT_COLLECTED = "O", _("Missing value")
+    PROVISIONAL = "P", _("Provisional value")
+    STRIKE = "S", _("Strike and other special events")
+    LOW_RELIABILITY = "U", _("Low reliability")
+    UNVALIDATED = "V", _("Unvalidated value")
+    CONFIDENTIAL = "C", _("Confidential (suppressed)")
 
 
 class PublicationState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-    SUPERSEDED = "superseded", "Superseded"
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 # A release in one of these states is public from its release time on (the embargo rule).

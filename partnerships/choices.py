@@ -1,153 +1,154 @@
 """Enumerations of the partnerships domain (DESIGN.md §2)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganisationKind(models.TextChoices):
-    NSI = "nsi", "National Statistical Institute"
-    NSI_REGIONAL = "nsi_regional", "NSI regional office"
-    LOCAL_GOVERNMENT = "local_government", "Local government"
-    CHAMBER = "chamber", "Chamber of commerce"
-    COMPANY = "company", "Company"
-    ACADEMIA = "academia", "Academia"
-    NGO = "ngo", "NGO"
-    OTHER = "other", "Other"
+    NSI = "nsi", _("National Statistical Institute")
+    NSI_REGIONAL = "nsi_regional", _("NSI regional office")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    CHAMBER = "chamber", _("Chamber of commerce")
+    COMPANY = "company", _("Company")
+    ACADEMIA = "academia", _("Academia")
+    NGO = "ngo", _("NGO")
+    OTHER = "other", _("Other")
 
 
 class MembershipRole(models.TextChoices):
-    MANAGER = "manager", "Manager"
-    MEMBER = "member", "Member"
-    VIEWER = "viewer", "Viewer"
+    MANAGER = "manager", _("Manager")
+    MEMBER = "member", _("Member")
+    VIEWER = "viewer", _("Viewer")
 
 
 class AgreementType(models.TextChoices):
-    MOU = "mou", "Memorandum of understanding"
-    DATA_SHARING = "data_sharing", "Data-sharing agreement"
-    SERVICE = "service", "Service contract"
-    INFORMAL = "informal", "Informal"
+    MOU = "mou", _("Memorandum of understanding")
+    DATA_SHARING = "data_sharing", _("Data-sharing agreement")
+    SERVICE = "service", _("Service contract")
+    INFORMAL = "informal", _("Informal")
 
 
 class AgreementState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    NEGOTIATION = "negotiation", "Negotiation"
-    SIGNED = "signed", "Signed"
-    ACTIVE = "active", "Active"
-    SUSPENDED = "suspended", "Suspended"
-    EXPIRED = "expired", "Expired"
-    TERMINATED = "terminated", "Terminated"
+    DRAFT = "draft", _("Draft")
+    NEGOTIATION = "negotiation", _("Negotiation")
+    SIGNED = "signed", _("Signed")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")
 
 
 class Domain(models.TextChoices):
-    ECONOMY = "economy", "Economy"
-    MOBILITY = "mobility", "Mobility"
-    ENERGY = "energy", "Energy"
-    SOCIAL = "social", "Social"
-    ENVIRONMENT = "environment", "Environment"
-    SDGS = "sdgs", "SDGs"
-    DEMOGRAPHY = "demography", "Demography"
-    TOURISM = "tourism", "Tourism"
+    ECONOMY = "economy", _("Economy")
+    MOBILITY = "mobility", _("Mobility")
+    ENERGY = "energy", _("Energy")
+    SOCIAL = "social", _("Social")
+    ENVIRONMENT = "environment", _("Environment")
+    SDGS = "sdgs", _("SDGs")
+    DEMOGRAPHY = "demography", _("Demography")
+    TOURISM = "tourism", _("Tourism")
 
 
 class Resource(models.TextChoices):
-    DATA = "data", "Data"
-    GEOSPATIAL = "geospatial", "Geospatial data"
-    SKILLS = "skills", "Skills"
-    EXPERTISE = "expertise", "Expertise"
-    TOOLS = "tools", "Tools"
-    FUNDING = "funding", "Funding"
+    DATA = "data", _("Data")
+    GEOSPATIAL = "geospatial", _("Geospatial data")
+    SKILLS = "skills", _("Skills")
+    EXPERTISE = "expertise", _("Expertise")
+    TOOLS = "tools", _("Tools")
+    FUNDING = "funding", _("Funding")
 
 
 class ObjectiveStatus(models.TextChoices):
-    ACHIEVED = "achieved", "Achieved"
-    PARTLY = "partly", "Partly achieved"
-    NOT_YET = "not_yet", "Not yet achieved"
-    DROPPED = "dropped", "Dropped"
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT_YET = "not_yet", _("Not yet achieved")
+    DROPPED = "dropped", _("Dropped")
 
 
 class Theme(models.TextChoices):
-    LOCAL_ECONOMY = "local_economy", "Local economy"
-    MOBILITY = "mobility", "Mobility"
-    SOCIAL_STRUCTURE = "social_structure", "Social structure"
-    ENERGY = "energy", "Energy"
-    ENVIRONMENT = "environment", "Environment"
-    SDGS = "sdgs", "SDGs"
+    LOCAL_ECONOMY = "local_economy", _("Local economy")
+    MOBILITY = "mobility", _("Mobility")
+    SOCIAL_STRUCTURE = "social_structure", _("Social structure")
+    ENERGY = "energy", _("Energy")
+    ENVIRONMENT = "environment", _("Environment")
+    SDGS = "sdgs", _("SDGs")
 
 
 class PolicyKind(models.TextChoices):
-    STRATEGY = "strategy", "Strategy"
-    INVESTMENT_PLAN = "investment_plan", "Investment plan"
-    PROGRAMME = "programme", "Programme"
+    STRATEGY = "strategy", _("Strategy")
+    INVESTMENT_PLAN = "investment_plan", _("Investment plan")
+    PROGRAMME = "programme", _("Programme")
 
 
 class TargetDirection(models.TextChoices):
-    INCREASE = "increase", "Increase (at least the target)"
-    DECREASE = "decrease", "Decrease (at most the target)"
-    MAINTAIN = "maintain", "Maintain (around the target)"
+    INCREASE = "increase", _("Increase (at least the target)")
+    DECREASE = "decrease", _("Decrease (at most the target)")
+    MAINTAIN = "maintain", _("Maintain (around the target)")
 
 
 class Audience(models.TextChoices):
-    LOCAL_GOVERNMENT = "local_government", "Local government"
-    CITIZENS = "citizens", "Citizens"
-    BUSINESSES = "businesses", "Businesses"
-    MEDIA = "media", "Media"
-    ACADEMIA = "academia", "Academia"
-    NSI_MANAGEMENT = "nsi_management", "NSI management"
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    CITIZENS = "citizens", _("Citizens")
+    BUSINESSES = "businesses", _("Businesses")
+    MEDIA = "media", _("Media")
+    ACADEMIA = "academia", _("Academia")
+    NSI_MANAGEMENT = "nsi_management", _("NSI management")
 
 
 class ActivityKind(models.TextChoices):
-    WEB_RELEASE = "web_release", "Web release"
-    SEMINAR = "seminar", "Seminar"
-    WORKSHOP = "workshop", "Workshop"
-    MEETING = "meeting", "Meeting"
-    PRESS_RELEASE = "press_release", "Press release"
-    NEWSLETTER = "newsletter", "Newsletter"
-    SOCIAL_MEDIA = "social_media", "Social media"
+    WEB_RELEASE = "web_release", _("Web release")
+    SEMINAR = "seminar", _("Seminar")
+    WORKSHOP = "workshop", _("Workshop")
+    MEETING = "meeting", _("Meeting")
+    PRESS_RELEASE = "press_release", _("Press release")
+    NEWSLETTER = "newsletter", _("Newsletter")
+    SOCIAL_MEDIA = "social_media", _("Social media")
 
 
 class ActivityStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    DONE = "done", "Done"
-    CANCELLED = "cancelled", "Cancelled"
+    PLANNED = "planned", _("Planned")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class ArticleKind(models.TextChoices):
-    GUIDELINE = "guideline", "Guideline"
-    BEST_PRACTICE = "best_practice", "Best practice"
-    CASE_STUDY = "case_study", "Case study"
+    GUIDELINE = "guideline", _("Guideline")
+    BEST_PRACTICE = "best_practice", _("Best practice")
+    CASE_STUDY = "case_study", _("Case study")
 
 
 class RequestDirection(models.TextChoices):
-    ACQUISITION = "acquisition", "Acquisition (NSI asks a partner)"
-    DATA_NEED = "data_need", "Data need (a city tells the NSI)"
+    ACQUISITION = "acquisition", _("Acquisition (NSI asks a partner)")
+    DATA_NEED = "data_need", _("Data need (a city tells the NSI)")
 
 
 class RequestFrequency(models.TextChoices):
-    ONE_OFF = "one_off", "One-off"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    YEARLY = "yearly", "Yearly"
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
 
 
 class RequestState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SENT = "sent", "Sent"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    DECLINED = "declined", "Declined"
-    SUBMITTED = "submitted", "Submitted"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    ACCEPTED = "accepted", "Accepted"
-    CLOSED = "closed", "Closed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    DECLINED = "declined", _("Declined")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class SubmissionFormat(models.TextChoices):
-    CSV = "csv", "CSV"
-    XLSX = "xlsx", "XLSX"
+    CSV = "csv", _("CSV")
+    XLSX = "xlsx", _("XLSX")
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    PASSED = "passed", "Passed"
-    FAILED = "failed", "Failed"
-    ERROR = "error", "Error"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    ERROR = "error", _("Error")

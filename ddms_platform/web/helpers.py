@@ -1,0 +1,51 @@
+"""Small helpers the page views share: calling a service and reporting its domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from ddms_platform.core.errors import DomainError
+
+T = TypeVar("T")
+
+
+def call_service(
+    http_request: HttpRequest,
+    service: Callable[..., T],
+    success: str,
+    /,
+    form: forms.Form | None = None,
+    **kwargs: Any,
+) -> tuple[bool, T | None]:
+    """Run a service; a domain or validation error becomes a message or a field error.
+
+    The first three arguments are positional-only because services take `request=` (a data
+    request) as a keyword. The service decides whether the action is allowed; the page only reports its answer, so a
+    rule is never checked twice in two different ways.
+    """
+    try:
+        result = service(**kwargs)
+    except DomainError as exc:
+        fields = exc.extra.get("fields") or {}
+        if form is not None and fields:
+            for field, errors in fields.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.error(http_request, exc.message)
+        return False, None
+    except ValidationError as exc:
+        details = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+        for field, errors in details.items():
+            if form is not None:
+                form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.error(http_request, " ".join(str(e) for e in errors))
+        return False, None
+    messages.success(http_request, success)
+    return True, result

@@ -1,0 +1,12 @@
+"""Routes of the role home pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("public/", views.public_home, name="public-home"),
+]

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the partnerships app (partner portal, NSI overview, knowledge)."""

@@ -1,0 +1,169 @@
+"""NSI overview and the forms that create and move agreements and data requests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ddms_platform.core.permissions import (
+    ACTING_ROLES,
+    NSI_KINDS,
+    is_admin,
+    is_nsi_staff,
+    member_org_ids,
+)
+from ddms_platform.web.helpers import call_service
+
+from .. import dashboards, services
+from ..choices import AgreementState, RequestState
+from ..forms import AgreementForm, AgreementTransitionForm, DataRequestForm
+from ..models import Organisation
+from ..services import requests as request_services
+from . import actions
+
+
+def nsi_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """NSI pages answer 404 to everyone else: their existence is nobody else's business."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_nsi_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@nsi_only
+def overview(request: HttpRequest) -> HttpResponse:
+    """Partnerships and requests by state, renewals, overdue, validation queue, calendars."""
+    from indicators import dashboards as indicator_dashboards
+
+    user = request.user
+    requests_qs = dashboards.requests_for(user)
+    context = {
+        "agreements_by_state": dashboards.counts_by_state(
+            dashboards.agreements_for(user), AgreementState
+        ),
+        "renewals": dashboards.renewals_due(user),
+        "requests_by_state": dashboards.counts_by_state(requests_qs, RequestState),
+        "overdue": dashboards.overdue_requests(user),
+        "queue": dashboards.validation_queue(user)[:20],
+        "fulfilment": dashboards.fulfilment_records(user),
+        "releases": indicator_dashboards.release_plan(user)[:20],
+        "activities": dashboards.activities_for(user)[:30],
+        "recent_agreements": dashboards.agreements_for(user)[:10],
+        "recent_requests": requests_qs.order_by("-created_at")[:10],
+    }
+    return render(request, "partnerships/nsi_overview.html", context)
+
+
+def _nsi_offices(request: HttpRequest) -> QuerySet[Organisation]:
+    """The NSI organisations the user acts for (admins: all of them)."""
+    offices = Organisation.objects.filter(kind__in=NSI_KINDS, is_active=True)
+    if is_admin(request.user):
+        return offices
+    return offices.filter(pk__in=member_org_ids(request.user, ACTING_ROLES))
+
+
+@nsi_only
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    """Create a draft agreement through the registry service."""
+    form = AgreementForm(request.POST or None, nsi_offices=_nsi_offices(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ok, agreement = call_service(
+            request,
+            services.agreement_create,
+            _("Agreement created."),
+            form=form,
+            actor=request.user,
+            reference=data["reference"],
+            title=data["title"],
+            nsi=data["nsi"],
+            type=data["type"],
+            parties=[{"organisation": org, "resources": ["data"]} for org in data["partners"]],
+            domains=data["domains"],
+            goals=data["goals"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        )
+        if ok and agreement is not None:
+            return redirect(reverse("partnerships:agreement-detail", args=[agreement.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "partnerships/form.html",
+        {"form": form, "heading": _("New agreement")},
+        status=status,
+    )
+
+
+@nsi_only
+@require_POST
+def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an agreement through its lifecycle; the service says which moves are legal."""
+    agreement = get_object_or_404(dashboards.agreements_for(request.user), pk=pk)
+    form = AgreementTransitionForm(request.POST)
+    if form.is_valid():
+        call_service(
+            request,
+            services.agreement_transition,
+            _("Agreement state changed."),
+            actor=request.user,
+            agreement=agreement,
+            target=form.cleaned_data["target"],
+        )
+    return redirect(reverse("partnerships:agreement-detail", args=[pk]))
+
+
+@nsi_only
+def request_create(request: HttpRequest) -> HttpResponse:
+    """Create an acquisition request under a signed or active agreement, optionally sending it."""
+    agreements = dashboards.agreements_for(request.user).filter(
+        state__in=[AgreementState.SIGNED, AgreementState.ACTIVE]
+    )
+    form = DataRequestForm(
+        request.POST or None, agreements=agreements, nsi_offices=_nsi_offices(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        send_now = data.pop("send_now")
+        ok, data_request = call_service(
+            request,
+            request_services.request_create,
+            _("Data request created."),
+            form=form,
+            actor=request.user,
+            direction="acquisition",
+            **data,
+        )
+        if ok and data_request is not None:
+            if send_now:
+                actions.send(request, data_request)
+            return redirect(reverse("partnerships:request-detail", args=[data_request.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "partnerships/form.html",
+        {"form": form, "heading": _("New data request")},
+        status=status,
+    )
+
+
+@nsi_only
+@require_POST
+def request_send(request: HttpRequest, pk: int) -> HttpResponse:
+    data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
+    actions.send(request, data_request)
+    return redirect(reverse("partnerships:request-detail", args=[pk]))
