@@ -60,7 +60,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     chosen = {dim: request.GET.get(dim, "") for dim in indicator.dimension_ids}
     rows = dashboards.released_series(indicator, dims=chosen)
     lineage = {
-        (r.submission.sha256, r.submission.request_id) for r in rows if r.submission_id is not None
+        (r.submission.sha256, r.submission.request_id) for r in rows if r.submission is not None
     }
     return render(
         request,

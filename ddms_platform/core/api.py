@@ -10,6 +10,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
@@ -70,3 +71,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
         response.data["error"]["retry_after"] = response.get("Retry-After")
     return response
+
+
+class ApiRouter(DefaultRouter):
+    """The router of every app: no `.json` suffix routes (they duplicate the plain ones and
+    break custom actions that take no `format` argument)."""
+
+    include_format_suffixes = False

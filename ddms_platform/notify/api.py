@@ -11,8 +11,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
 
+from ddms_platform.core.api import ApiRouter
 from ddms_platform.core.permissions import IsNSIStaff
 
 from .models import DeliveryAttempt, Notification
@@ -94,6 +94,6 @@ class NotificationViewSet(
         return Response(NotificationDetailSerializer(notification).data)
 
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = router.urls

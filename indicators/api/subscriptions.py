@@ -9,7 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import DefaultRouter
+
+from ddms_platform.core.api import ApiRouter
 
 from ..models import Indicator, Subscription
 from ..services.subscriptions import subscription_create, subscription_unsubscribe
@@ -86,6 +87,6 @@ class SubscriptionViewSet(
         subscription_unsubscribe(subscription=instance, actor=self.request.user)
 
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 urlpatterns = router.urls

@@ -1,11 +1,12 @@
 """Routes of the indicators API under /api/v1/."""
 
 from django.urls import path, re_path
-from rest_framework.routers import DefaultRouter
+
+from ddms_platform.core.api import ApiRouter
 
 from . import open_data, views
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("territories", views.TerritoryViewSet, basename="territory")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("working-observations", views.ObservationViewSet, basename="working-observation")

@@ -1,12 +1,13 @@
 """Routes of the partnerships API under /api/v1/."""
 
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from ddms_platform.core.api import ApiRouter
 
 from . import views
 from .requests import DataRequestViewSet, FulfilmentViewSet, SubmissionViewSet
 
-router = DefaultRouter()
+router = ApiRouter()
 router.register("countries", views.CountryViewSet, basename="country")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("contacts", views.ContactViewSet, basename="contact")
