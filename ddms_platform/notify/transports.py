@@ -51,6 +51,13 @@ def open_mail_connection() -> Any:
     return connection
 
 
+def is_smtp(connection: Any) -> bool:
+    """True for Django's SMTP backend (which sends `message().as_bytes()` as is)."""
+    from django.core.mail.backends.smtp import EmailBackend
+
+    return isinstance(connection, EmailBackend)
+
+
 def send_email(connection: Any, message: EmailMultiAlternatives) -> None:
     """Send one message over an open connection; classify the failure."""
     import smtplib

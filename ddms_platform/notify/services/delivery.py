@@ -29,10 +29,16 @@ from django.utils import timezone
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
 
-from ..messages import message_id, render_email, shared_context, webhook_body
+from ..messages import EmailRenderer, message_id, render_email, shared_context, webhook_body
 from ..models import Channel, DeliveryAttempt, Notification, OutboxEvent
 from ..registry import handlers_for
-from ..transports import DeliveryError, open_mail_connection, send_email, send_webhook
+from ..transports import (
+    DeliveryError,
+    is_smtp,
+    open_mail_connection,
+    send_email,
+    send_webhook,
+)
 from .outbox import broker_publish
 from .webhooks import webhook_endpoint_disable
 
@@ -136,7 +142,6 @@ def _queue_retries(retries: list[tuple[int, float]], channel: str) -> None:
 
 def _deliver_emails(rows: list[Notification]) -> None:
     flush_every = settings.DDMS_NOTIFY_FLUSH_EVERY
-    shared: dict[int, dict[str, Any]] = {}
     results: list[Any] = []
     retries: list[tuple[int, float]] = []
     try:
@@ -146,14 +151,19 @@ def _deliver_emails(rows: list[Notification]) -> None:
         retries = _record([(row, started, 0, exc, None) for row in rows])
         _queue_retries(retries, Channel.EMAIL)
         return
+    # Over SMTP each distinct message is rendered (templates and MIME) once per batch and
+    # only the address, Message-ID and unsubscribe link are filled in per recipient.
+    renderer, prerender = EmailRenderer(), is_smtp(connection)
     try:
         for row in rows:
-            if row.event_id not in shared:
-                shared[row.event_id] = shared_context(row.event)
             started, t0 = timezone.now(), time.monotonic()
             error: DeliveryError | None = None
             try:
-                send_email(connection, render_email(row, row.event, shared[row.event_id]))
+                if prerender:
+                    message = renderer.render(row, row.event)
+                else:
+                    message = render_email(row, row.event, renderer.shared(row.event))
+                send_email(connection, message)
             except DeliveryError as exc:
                 error = exc
             results.append((row, started, int((time.monotonic() - t0) * 1000), error, None))
