@@ -1,5 +1,6 @@
 """Notify services: the outbox, fan-out, delivery and the delivery log's actions."""
 
+from .digests import digests_send
 from .delivery import notification_retry, notifications_deliver, notifications_sweep
 from .fanout import event_fan_out
 from .outbox import broker_publish, outbox_dispatch, outbox_record, outbox_relay
@@ -7,6 +8,7 @@ from .webhooks import webhook_endpoint_create, webhook_endpoint_disable
 
 __all__ = [
     "broker_publish",
+    "digests_send",
     "event_fan_out",
     "notification_retry",
     "notifications_deliver",
