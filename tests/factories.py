@@ -6,17 +6,23 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from partnerships import choices
 from partnerships.models import (
+    Activity,
     Agreement,
     AgreementParty,
+    CaseStudy,
     CommunicationPlan,
     Country,
     DataRequest,
+    KnowledgeArticle,
     Membership,
     Organisation,
     Pilot,
+    Policy,
+    PolicyTarget,
 )
 
 SIMPLE_SCHEMA = {
@@ -122,6 +128,57 @@ class DataRequestFactory(factory.django.DjangoModelFactory):
     provider = factory.SubFactory(OrganisationFactory)
     table_schema = factory.LazyFunction(lambda: dict(SIMPLE_SCHEMA))
     due_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudy
+
+    agreement = factory.SubFactory(AgreementFactory)
+    title = factory.Sequence(lambda n: f"Case study {n}")
+    narrative = "What we planned and what happened."
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Policy
+
+    pilot = factory.SubFactory(PilotFactory)
+    name = factory.Sequence(lambda n: f"Policy {n}")
+    kind = choices.PolicyKind.STRATEGY
+
+
+class PolicyTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PolicyTarget
+
+    policy = factory.SubFactory(PolicyFactory)
+    indicator_code = "ENE-CONS-HH"
+    target_value = 100
+    target_year = 2030
+    direction = choices.TargetDirection.DECREASE
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    plan = factory.SubFactory(CommunicationPlanFactory)
+    kind = choices.ActivityKind.SEMINAR
+    title = factory.Sequence(lambda n: f"Activity {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+
+
+class KnowledgeArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeArticle
+
+    title = factory.Sequence(lambda n: f"Article {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    kind = choices.ArticleKind.GUIDELINE
+    body = "<p>Guidance.</p>"
+    is_published = True
+    published_at = factory.LazyFunction(timezone.now)
 
 
 # --- indicators ---------------------------------------------------------------------------

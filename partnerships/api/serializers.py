@@ -1,0 +1,363 @@
+"""Serializers of the registry API; ids in request bodies resolve only within the user's scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ddms_platform.core.models import AuditEntry
+
+from .. import selectors
+from ..choices import Audience, Domain, ObjectiveStatus, Resource, Theme
+from ..models import (
+    Activity,
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    CaseObjective,
+    CaseStudy,
+    CommunicationPlan,
+    Contact,
+    Country,
+    KnowledgeArticle,
+    Membership,
+    Organisation,
+    Pilot,
+    Policy,
+    PolicyTarget,
+)
+from ..services import allowed_transitions
+
+
+class ScopedPK(serializers.PrimaryKeyRelatedField):
+    """A primary key that must name a row the requesting user may see, else 'does not exist'."""
+
+    def __init__(self, model: type[Model], selector: Callable[[Any], QuerySet[Any]], **kwargs: Any):
+        self.selector = selector
+        super().__init__(queryset=model._default_manager.all(), **kwargs)  # type: ignore[arg-type]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()  # type: ignore[union-attr, arg-type]
+        # The selector's prefetches are useless for an id lookup.
+        return self.selector(request.user).prefetch_related(None)
+
+
+def choice_list(choices: Any, **kwargs: Any) -> serializers.ListField:
+    """A JSON list whose every item must be one of `choices` (errors name the item)."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices), required=False, **kwargs
+    )
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    parent = ScopedPK(  # type: ignore[assignment]
+        Organisation, selectors.organisation_list, allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "country",
+            "parent",
+            "website",
+            "email",
+            "phone",
+            "address",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness is the service's business (it runs full_clean with a field error).
+        validators: list[Any] = []
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    organisation = ScopedPK(Organisation, selectors.organisation_list)
+
+    class Meta:
+        model = Contact
+        fields = ["id", "organisation", "name", "position", "email", "phone", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    username = serializers.CharField(source="user.username", read_only=True)
+    organisation = ScopedPK(Organisation, selectors.organisation_list)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "username", "organisation", "role", "created_at"]
+        read_only_fields = ["created_at"]
+        validators: list[Any] = []
+
+
+class MembershipRoleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class AgreementPartySerializer(serializers.ModelSerializer):
+    organisation = ScopedPK(Organisation, selectors.organisation_list)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    resources = choice_list(Resource.choices)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["organisation", "organisation_name", "resources", "contribution"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    nsi = ScopedPK(Organisation, selectors.organisation_list)
+    domains = choice_list(Domain.choices)
+    nsi_resources = choice_list(Resource.choices)
+    parties = AgreementPartySerializer(many=True, source="party_links", required=False)
+    allowed_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "nsi",
+            "type",
+            "state",
+            "allowed_transitions",
+            "domains",
+            "goals",
+            "nsi_resources",
+            "parties",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "renewal_notice_days",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["state", "created_at", "updated_at"]
+        validators: list[Any] = []
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, obj: Agreement) -> list[str]:
+        return allowed_transitions(obj)
+
+
+class TransitionSerializer(serializers.Serializer):
+    target = serializers.CharField(max_length=20)
+
+
+class AgreementDocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = AgreementDocument
+        fields = [
+            "id",
+            "agreement",
+            "title",
+            "version",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    file = serializers.FileField(allow_empty_file=False, use_url=False)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["created_at", "action", "actor", "before", "after", "request_id"]
+        read_only_fields = fields
+
+
+class CaseObjectiveSerializer(serializers.ModelSerializer):
+    status = serializers.ChoiceField(choices=ObjectiveStatus.choices, required=False)
+
+    class Meta:
+        model = CaseObjective
+        fields = ["objective", "planned_outcome", "achieved_outcome", "status", "position"]
+
+
+class CaseStudySerializer(serializers.ModelSerializer):
+    agreement = ScopedPK(Agreement, selectors.agreement_list)
+    objectives = CaseObjectiveSerializer(many=True, required=False)
+
+    class Meta:
+        model = CaseStudy
+        fields = [
+            "id",
+            "agreement",
+            "title",
+            "narrative",
+            "still_to_achieve",
+            "objectives",
+            "is_published",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_published", "published_at", "updated_at"]
+
+
+class PilotSerializer(serializers.ModelSerializer):
+    nsi = ScopedPK(Organisation, selectors.organisation_list)
+    local_government = ScopedPK(Organisation, selectors.organisation_list)
+    partners = ScopedPK(Organisation, selectors.organisation_list, many=True, required=False)
+    agreements = ScopedPK(Agreement, selectors.agreement_list, many=True, required=False)
+    themes = choice_list(Theme.choices)
+
+    class Meta:
+        model = Pilot
+        fields = [
+            "id",
+            "name",
+            "city",
+            "territory_code",
+            "country",
+            "nsi",
+            "local_government",
+            "partners",
+            "agreements",
+            "themes",
+            "description",
+            "decision_relevance",
+            "starts_on",
+            "ends_on",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class PolicyTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyTarget
+        fields = [
+            "indicator_code",
+            "target_value",
+            "target_year",
+            "direction",
+            "baseline_value",
+            "baseline_year",
+        ]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    pilot = ScopedPK(Pilot, selectors.pilot_list)
+    targets = PolicyTargetSerializer(many=True, required=False)
+
+    class Meta:
+        model = Policy
+        fields = ["id", "pilot", "name", "kind", "description", "url", "targets", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    plan = ScopedPK(CommunicationPlan, selectors.plan_list)
+    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
+    audience = serializers.ChoiceField(choices=Audience.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "plan",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "owner",
+            "audience",
+            "status",
+            "attendees",
+            "reach",
+            "outcome",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class PlanActivitySerializer(ActivitySerializer):
+    class Meta(ActivitySerializer.Meta):
+        read_only_fields = ActivitySerializer.Meta.fields
+
+
+class CommunicationPlanSerializer(serializers.ModelSerializer):
+    pilot = ScopedPK(Pilot, selectors.pilot_list, allow_null=True, required=False)
+    agreement = ScopedPK(Agreement, selectors.agreement_list, allow_null=True, required=False)
+    owner = ScopedPK(Organisation, selectors.organisation_list)
+    audiences = choice_list(Audience.choices)
+    activities = PlanActivitySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CommunicationPlan
+        fields = [
+            "id",
+            "title",
+            "pilot",
+            "agreement",
+            "owner",
+            "objectives",
+            "audiences",
+            "key_messages",
+            "activities",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+        validators: list[Any] = []
+
+
+class KnowledgeArticleSerializer(serializers.ModelSerializer):
+    slug = serializers.SlugField(max_length=200, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
+    author_organisation = ScopedPK(
+        Organisation, selectors.organisation_list, allow_null=True, required=False
+    )
+    case_study = ScopedPK(CaseStudy, selectors.case_study_list, allow_null=True, required=False)
+
+    class Meta:
+        model = KnowledgeArticle
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "kind",
+            "summary",
+            "body",
+            "tags",
+            "author_organisation",
+            "case_study",
+            "is_published",
+            "published_at",
+            "updated_at",
+        ]
+        read_only_fields = ["is_published", "published_at", "updated_at"]
