@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import digests_send, event_fan_out, notifications_deliver, notifications_sweep, outbox_relay
+from .services import (
+    digests_send,
+    event_fan_out,
+    notifications_deliver,
+    notifications_sweep,
+    outbox_relay,
+)
 
 
 @shared_task(acks_late=True, ignore_result=True)

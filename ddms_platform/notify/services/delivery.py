@@ -74,7 +74,9 @@ def _claim(ids: Sequence[int]) -> list[Notification]:
         if not rows:
             return []
         # Embargo check again at delivery: the release time may have moved since fan-out.
-        gates = {row.event_id: event_gate(row.event) for row in {r.event_id: r for r in rows}.values()}
+        gates = {
+            row.event_id: event_gate(row.event) for row in {r.event_id: r for r in rows}.values()
+        }
         held = [r for r in rows if (g := gates[r.event_id]) is not None and g > now]
         if held:
             for row in held:
