@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -112,7 +112,8 @@ class PrerenderedEmail(EmailMultiAlternatives):
 
     raw: bytes = b""
 
-    def message(self) -> Any:  # the SMTP backend only needs `as_bytes(linesep=...)`
+    # The SMTP backend only calls `message().as_bytes(linesep="\r\n")`.
+    def message(self, *, policy: Any = None) -> Any:  # type: ignore[override]
         return _RawMessage(self.raw)
 
 
@@ -191,17 +192,18 @@ class EmailRenderer:
         email = render_email(stand_in, event, self.shared(event), msg_id=_ID)
         if unsub:
             email.extra_headers["List-Unsubscribe"] = f"<{_UNSUB_HEADER}>"
-        html = next((c for c, mime in email.alternatives if mime == "text/html"), None)
-        raw = email.message().as_bytes(linesep="\r\n")
-        expected_body = email.body.count(_UNSUB_BODY) + (html or "").count(_UNSUB_BODY)
+        subject, text = str(email.subject), str(email.body)
+        html = next((str(c) for c, mime in email.alternatives if mime == "text/html"), None)
+        raw: bytes = cast(Any, email.message()).as_bytes(linesep="\r\n")
+        expected_body = text.count(_UNSUB_BODY) + (html or "").count(_UNSUB_BODY)
         if (
             _TO.encode() not in raw
             or raw.count(_UNSUB_BODY.encode()) != expected_body
             or raw.count(_UNSUB_HEADER.encode()) != (1 if unsub else 0)
         ):
             # The body was transfer-encoded (very long lines): substituting is not safe.
-            return _Prepared(subject=email.subject, text=email.body, html=html, raw=None)
-        return _Prepared(subject=email.subject, text=email.body, html=html, raw=raw)
+            return _Prepared(subject=subject, text=text, html=html, raw=None)
+        return _Prepared(subject=subject, text=text, html=html, raw=raw)
 
 
 def webhook_body(
