@@ -132,6 +132,11 @@ DDMS_MAX_DOCUMENT_BYTES = env_int("DDMS_MAX_DOCUMENT_BYTES", 25 * 1024 * 1024, m
 DDMS_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
     "DDMS_XLSX_MAX_UNCOMPRESSED_BYTES", 1024 * 1024 * 1024, minimum=1
 )
+# Validation of submissions: rows per chunk (bounds memory), errors kept in a report, and a
+# pause after each chunk that only tests set (to kill a worker mid-run); never set it in production.
+DDMS_VALIDATION_CHUNK_ROWS = env_int("DDMS_VALIDATION_CHUNK_ROWS", 100_000, minimum=1)
+DDMS_VALIDATION_MAX_ERRORS = env_int("DDMS_VALIDATION_MAX_ERRORS", 1000, minimum=1)
+DDMS_VALIDATION_TEST_DELAY_MS = env_int("DDMS_VALIDATION_TEST_DELAY_MS", 0, minimum=0)
 DDMS_DOCUMENT_CONTENT_TYPES = env_list(
     "DDMS_DOCUMENT_CONTENT_TYPES",
     [
@@ -141,6 +146,8 @@ DDMS_DOCUMENT_CONTENT_TYPES = env_list(
         "text/plain",
     ],
 )
+# Plausibility: a value this many times above or below the last published one is a warning.
+DDMS_PLAUSIBILITY_JUMP_FACTOR = float(env_int("DDMS_PLAUSIBILITY_JUMP_FACTOR", 10, minimum=2))
 DDMS_REQUIRE_SERVICES = env_bool("DDMS_REQUIRE_SERVICES", False)
 DDMS_MEMBERSHIP_MODEL = "partnerships.Membership"
 
@@ -186,6 +193,9 @@ SPECTACULAR_SETTINGS = {
         "ObsStatusEnum": "indicators.choices.ObsStatus",
         "ObservationLoadStatusEnum": "indicators.models.observations.ObservationLoad.Status",
         "NotificationStatusEnum": "ddms_platform.notify.models.Notification.Status",
+        "RequestFrequencyEnum": "partnerships.choices.RequestFrequency",
+        "RequestDirectionEnum": "partnerships.choices.RequestDirection",
+        "TargetDirectionEnum": "partnerships.choices.TargetDirection",
     },
 }
 
@@ -195,6 +205,9 @@ SPECTACULAR_SETTINGS = {
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 _broker_dir = DATA_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # kombu's filesystem transport lists these folders on start and fails if they are missing.
+    for _folder in ("queue", "processed"):
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),

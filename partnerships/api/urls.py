@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .requests import DataRequestViewSet, FulfilmentViewSet, SubmissionViewSet
 
 router = DefaultRouter()
 router.register("countries", views.CountryViewSet, basename="country")
@@ -17,12 +18,21 @@ router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("communication-plans", views.CommunicationPlanViewSet, basename="communicationplan")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("knowledge-articles", views.KnowledgeArticleViewSet, basename="knowledgearticle")
+router.register("data-requests", DataRequestViewSet, basename="datarequest")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("fulfilment", FulfilmentViewSet, basename="fulfilment")
 
 urlpatterns = [
     path(
         "communication-plans/<int:pk>/calendar.ics",
         views.PlanCalendarView.as_view(),
         name="communicationplan-calendar",
+    ),
+    # A file name, so no trailing slash: browsers and spreadsheets see a ".csv".
+    path(
+        "submissions/<int:pk>/report.csv",
+        SubmissionViewSet.as_view({"get": "report_csv"}),
+        name="submission-report-csv",
     ),
     *router.urls,
 ]

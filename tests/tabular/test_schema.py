@@ -1,0 +1,52 @@
+"""Schema loading: a schema that is not a usable Table Schema raises a specific SchemaError."""
+
+import pytest
+
+from ddms_platform.tabular import SchemaError, load_schema
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "message"),
+    [
+        ([], "must be a JSON object"),
+        ({}, 'non-empty "fields"'),
+        ({"fields": []}, 'non-empty "fields"'),
+        ({"fields": ["id"]}, "field 1 must be an object"),
+        ({"fields": [{"type": "integer"}]}, "field 1 has no name"),
+        ({"fields": [{"name": "a", "type": "money"}]}, 'unknown or unsupported type "money"'),
+        ({"fields": [{"name": "a"}, {"name": "a"}]}, "duplicate field names: a"),
+        ({"fields": [{"name": "a"}], "primaryKey": ["b"]}, "primaryKey names unknown fields: b"),
+        ({"fields": [{"name": "a", "constraints": {"pattern": "("}}]}, "not a valid regex"),
+        (
+            {"fields": [{"name": "a", "constraints": {"required": "yes"}}]},
+            '"required" must be true or false',
+        ),
+        ({"fields": [{"name": "a", "type": "number", "decimalChar": ",,"}]}, "decimalChar"),
+        ({"fields": [{"name": "a", "format": "phone"}]}, 'unsupported string format "phone"'),
+        (
+            {"fields": [{"name": "a"}], "x-ddms": {"totals": [{"total": "a", "parts": ["b"]}]}},
+            'unknown field "b"',
+        ),
+    ],
+)
+def test_it_rejects_an_invalid_schema_with_a_specific_message(descriptor, message):
+    with pytest.raises(SchemaError, match=message.replace("(", r"\(")):
+        load_schema(descriptor)
+
+
+def test_it_applies_table_schema_defaults():
+    schema = load_schema(
+        {"fields": [{"name": "a"}, {"name": "b", "type": "number"}], "missingValues": ["", "NA"]}
+    )
+    a, b = schema.fields
+    assert (a.type, a.format, a.missing_values) == ("string", "default", ["", "NA"])
+    assert (b.decimal_char, b.group_char, b.bare_number, b.number_processor) == (
+        ".",
+        "",
+        True,
+        False,
+    )
+
+
+def test_it_accepts_a_primary_key_given_as_a_string():
+    assert load_schema({"fields": [{"name": "a"}], "primaryKey": "a"}).primary_key == ["a"]
