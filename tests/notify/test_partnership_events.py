@@ -190,3 +190,20 @@ def test_an_agreement_ending_emails_nsi_staff_and_the_partners(
     ]
     assert agreement.reference in subject_of(smtp_sink.messages[0])
     assert "2030-01-31" in text_of(smtp_sink.messages[0])
+
+
+def test_sending_and_acknowledging_through_the_services_tells_the_other_side(
+    world, smtp_sink, django_capture_on_commit_callbacks
+):
+    from partnerships.services.requests import request_acknowledge, request_send
+
+    agreement = AgreementFactory(nsi=world.nsi, partners=[world.partner_a], state="active")
+    request = DataRequestFactory(
+        requester=world.nsi, provider=world.partner_a, state="draft", agreement=agreement
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        request = request_send(request=request, actor=world.nsi_manager)
+    assert smtp_sink.handler.recipients() == ["pa@example.org"]
+    with django_capture_on_commit_callbacks(execute=True):
+        request_acknowledge(request=request, actor=world.partner_a_user)
+    assert smtp_sink.handler.recipients() == ["pa@example.org", "nsi@example.org"]
