@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -241,6 +242,21 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notify-relay-outbox": {"task": "ddms_platform.notify.tasks.relay_outbox", "schedule": 10.0},
+    # Crontabs are in CELERY_TIMEZONE (= TIME_ZONE): 07:00 local time, weekly on Mondays.
+    "notify-daily-digest": {
+        "task": "ddms_platform.notify.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+    },
+    "notify-weekly-digest": {
+        "task": "ddms_platform.notify.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "args": ("weekly",),
+    },
+    "partnerships-daily-reminders": {
+        "task": "partnerships.send_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # The embargo itself is enforced by time in every read; this job only records the state.
     "publish-due-releases": {"task": "indicators.publish_due_releases", "schedule": 60.0},
 }
@@ -274,6 +290,8 @@ DDMS_NOTIFY_RETRY_BASE_SECONDS = env_int("DDMS_NOTIFY_RETRY_BASE_SECONDS", 30, m
 DDMS_NOTIFY_RETRY_MAX_SECONDS = env_int("DDMS_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600, minimum=0)
 DDMS_NOTIFY_SENDING_LEASE_SECONDS = env_int("DDMS_NOTIFY_SENDING_LEASE_SECONDS", 600, minimum=0)
 DDMS_OUTBOX_STALE_SECONDS = env_int("DDMS_OUTBOX_STALE_SECONDS", 300, minimum=0)
+# Daily reminders: requests due within this many days (and overdue ones) remind the provider.
+DDMS_REMINDER_DAYS = env_int("DDMS_REMINDER_DAYS", 3, minimum=0)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DDMS_DEV)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, select_template
 from django.utils import translation
+from django.utils.html import escape
 
 from .models import Notification, OutboxEvent
 from .registry import handlers_for
@@ -52,7 +55,11 @@ def message_id(notification: Notification) -> str:
 
 
 def render_email(
-    notification: Notification, event: OutboxEvent, shared: dict[str, Any]
+    notification: Notification,
+    event: OutboxEvent,
+    shared: dict[str, Any],
+    *,
+    msg_id: str = "",
 ) -> EmailMultiAlternatives:
     """Subject, text and HTML parts, rendered in the recipient's language."""
     context = {
@@ -68,7 +75,7 @@ def render_email(
         text = text_t.render(context)
         html = html_t.render(context) if html_t is not None else None
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    headers = {"Message-ID": f"<{message_id(notification)}@{domain}>"}
+    headers = {"Message-ID": f"<{msg_id or message_id(notification)}@{domain}>"}
     unsubscribe = notification.context.get("unsubscribe_url")
     if unsubscribe:
         # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to this URL.
@@ -77,6 +84,126 @@ def render_email(
     return build_email(
         to=notification.email, subject=subject, text=text, html=html, headers=headers
     )
+
+
+# Stand-ins rendered into a batch's one prepared message, then replaced per recipient. They
+# are plain ASCII without characters HTML escaping or header folding would change.
+_TO = "ddms-recipient-3f9c2e@placeholder.invalid"
+_ID = "ddms-message-id-3f9c2e"
+_UNSUB_HEADER = "https://ddms-unsubscribe-header-3f9c2e.invalid/"
+_UNSUB_BODY = "https://ddms-unsubscribe-body-3f9c2e.invalid/"
+
+
+class _RawMessage:
+    """The MIME bytes of one message, shaped like what a mail backend asks `message()` for."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n", **kwargs: Any) -> bytes:
+        return self.data if linesep == "\r\n" else self.data.replace(b"\r\n", linesep.encode())
+
+    def get_charset(self) -> None:
+        return None
+
+
+class PrerenderedEmail(EmailMultiAlternatives):
+    """A message whose MIME bytes were built once for the batch and filled in per recipient."""
+
+    raw: bytes = b""
+
+    # The SMTP backend only calls `message().as_bytes(linesep="\r\n")`.
+    def message(self, *, policy: Any = None) -> Any:  # type: ignore[override]
+        return _RawMessage(self.raw)
+
+
+@dataclass
+class _Prepared:
+    subject: str
+    text: str
+    html: str | None
+    raw: bytes | None  # None: the stand-ins did not survive encoding; render per recipient
+
+
+class EmailRenderer:
+    """Renders each distinct message of a batch once; per recipient it only substitutes
+    the address, the Message-ID and the unsubscribe link (the only parts that differ).
+
+    Messages whose per-recipient context holds more than the unsubscribe link get their
+    own prepared copy (keyed by that context), so the output is what `render_email` gives.
+    """
+
+    def __init__(self) -> None:
+        self._shared: dict[int, dict[str, Any]] = {}
+        self._prepared: dict[tuple[Any, ...], _Prepared] = {}
+
+    def shared(self, event: OutboxEvent) -> dict[str, Any]:
+        """The event's shared context, computed once per renderer."""
+        if event.pk not in self._shared:
+            self._shared[event.pk] = shared_context(event)
+        return self._shared[event.pk]
+
+    def render(self, notification: Notification, event: OutboxEvent) -> EmailMultiAlternatives:
+        """The notification's e-mail; byte-identical in content to `render_email`'s."""
+        context = dict(notification.context)
+        unsubscribe = context.pop("unsubscribe_url", "") or ""
+        address = notification.email
+        if not (address.isascii() and unsubscribe.isascii()):
+            return render_email(notification, event, self.shared(event))
+        key = (
+            event.pk,
+            notification.language,
+            bool(unsubscribe),
+            json.dumps(context, sort_keys=True, default=str),
+        )
+        prepared = self._prepared.get(key)
+        if prepared is None:
+            prepared = self._prepared[key] = self._prepare(notification, event, bool(unsubscribe))
+        if prepared.raw is None:
+            return render_email(notification, event, self.shared(event))
+        body_link = escape(unsubscribe)  # templates autoescape, in the text part too
+        message = PrerenderedEmail(
+            subject=prepared.subject,
+            body=prepared.text.replace(_UNSUB_BODY, body_link),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
+        if prepared.html is not None:
+            message.attach_alternative(prepared.html.replace(_UNSUB_BODY, body_link), "text/html")
+        message.raw = (
+            prepared.raw.replace(_TO.encode(), address.encode())
+            .replace(_ID.encode(), message_id(notification).encode())
+            .replace(_UNSUB_HEADER.encode(), unsubscribe.encode())
+            .replace(_UNSUB_BODY.encode(), body_link.encode())
+        )
+        return message
+
+    def _prepare(self, notification: Notification, event: OutboxEvent, unsub: bool) -> _Prepared:
+        stand_in = Notification(
+            pk=None,
+            event=event,
+            email=_TO,
+            language=notification.language,
+            context={
+                **notification.context,
+                **({"unsubscribe_url": _UNSUB_BODY} if unsub else {}),
+            },
+        )
+        email = render_email(stand_in, event, self.shared(event), msg_id=_ID)
+        if unsub:
+            email.extra_headers["List-Unsubscribe"] = f"<{_UNSUB_HEADER}>"
+        subject, text = str(email.subject), str(email.body)
+        html = next((str(c) for c, mime in email.alternatives if mime == "text/html"), None)
+        raw: bytes = cast(Any, email.message()).as_bytes(linesep="\r\n")
+        expected_body = text.count(_UNSUB_BODY) + (html or "").count(_UNSUB_BODY)
+        if (
+            _TO.encode() not in raw
+            or raw.count(_UNSUB_BODY.encode()) != expected_body
+            or raw.count(_UNSUB_HEADER.encode()) != (1 if unsub else 0)
+        ):
+            # The body was transfer-encoded (very long lines): substituting is not safe.
+            return _Prepared(subject=subject, text=text, html=html, raw=None)
+        return _Prepared(subject=subject, text=text, html=html, raw=raw)
 
 
 def webhook_body(

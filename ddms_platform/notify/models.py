@@ -17,6 +17,9 @@ class OutboxEvent(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=100, db_index=True)
+    # Optional idempotency key: an event that must happen once (a reminder for one end date)
+    # is recorded at most once, however often or concurrently the job that records it runs.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     payload = models.JSONField(default=dict)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import event_fan_out, notifications_deliver, notifications_sweep, outbox_relay
+from .services import (
+    digests_send,
+    event_fan_out,
+    notifications_deliver,
+    notifications_sweep,
+    outbox_relay,
+)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -31,3 +37,9 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 def deliver_notification(notification_id: int) -> int:
     """Deliver one notification (webhooks, retries)."""
     return notifications_deliver(notification_ids=[notification_id])
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_digests(frequency: str) -> int:
+    """Periodic (daily / weekly): one e-mail per recipient with the held notifications."""
+    return digests_send(frequency=frequency)

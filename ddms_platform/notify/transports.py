@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,13 +52,34 @@ def open_mail_connection() -> Any:
     return connection
 
 
+def is_smtp(connection: Any) -> bool:
+    """True for Django's SMTP backend (which sends `message().as_bytes()` as is)."""
+    from django.core.mail.backends.smtp import EmailBackend
+
+    return isinstance(connection, EmailBackend)
+
+
+@lru_cache(maxsize=16)
+def _envelope_from(address: str) -> str:
+    from django.core.mail.message import sanitize_address
+
+    return sanitize_address(address, settings.DEFAULT_CHARSET)
+
+
 def send_email(connection: Any, message: EmailMultiAlternatives) -> None:
     """Send one message over an open connection; classify the failure."""
     import smtplib
 
     message.connection = connection
+    raw: bytes | None = getattr(message, "raw", None)
     try:
-        sent = connection.send_messages([message])
+        if raw and is_smtp(connection) and connection.connection is not None:
+            # A prerendered message: hand the bytes to the open SMTP session as Django's
+            # backend would, without re-parsing both addresses for every recipient.
+            connection.connection.sendmail(_envelope_from(message.from_email), message.to, raw)
+            sent = 1
+        else:
+            sent = connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _msg in exc.recipients.values()]
         transient = all(400 <= code < 500 for code in codes)

@@ -80,6 +80,9 @@ class Membership(TimeStampedModel):
     role = models.CharField(
         max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
     )
+    # The language of the e-mails this member gets (blank: LANGUAGE_CODE). Kept here because
+    # every work notification reaches people through a membership; see docs/notifications.md.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta:
         ordering = ["organisation__name", "user__username"]

@@ -29,10 +29,16 @@ from django.utils import timezone
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
 
-from ..messages import message_id, render_email, shared_context, webhook_body
+from ..messages import EmailRenderer, message_id, render_email, shared_context, webhook_body
 from ..models import Channel, DeliveryAttempt, Notification, OutboxEvent
 from ..registry import handlers_for
-from ..transports import DeliveryError, open_mail_connection, send_email, send_webhook
+from ..transports import (
+    DeliveryError,
+    is_smtp,
+    open_mail_connection,
+    send_email,
+    send_webhook,
+)
 from .outbox import broker_publish
 from .webhooks import webhook_endpoint_disable
 
@@ -48,7 +54,8 @@ def retry_delay(attempts: int) -> float:
     return ceiling * random.uniform(0.5, 1.0)
 
 
-def _gate(event: OutboxEvent) -> dt.datetime | None:
+def event_gate(event: OutboxEvent) -> dt.datetime | None:
+    """The earliest time anyone may hear of the event (an embargo), or None."""
     gates = [h.not_before(event) for h in handlers_for(event.kind) if h.not_before is not None]
     return max((g for g in gates if g is not None), default=None)
 
@@ -60,13 +67,16 @@ def _claim(ids: Sequence[int]) -> list[Notification]:
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            .filter(pk__in=list(ids), status=Status.PENDING)
+            # Digest rows wait for their digest, whatever queued them.
+            .filter(pk__in=list(ids), status=Status.PENDING, digest="")
             .select_related("event", "webhook")
         )
         if not rows:
             return []
         # Embargo check again at delivery: the release time may have moved since fan-out.
-        gates = {row.event_id: _gate(row.event) for row in {r.event_id: r for r in rows}.values()}
+        gates = {
+            row.event_id: event_gate(row.event) for row in {r.event_id: r for r in rows}.values()
+        }
         held = [r for r in rows if (g := gates[r.event_id]) is not None and g > now]
         if held:
             for row in held:
@@ -81,7 +91,7 @@ def _claim(ids: Sequence[int]) -> list[Notification]:
     return rows
 
 
-def _record(
+def record_outcomes(
     results: list[tuple[Notification, dt.datetime, int, DeliveryError | None, int | None]],
 ) -> list[tuple[int, float]]:
     """Write the attempts and outcomes of a batch in a constant number of queries."""
@@ -136,35 +146,39 @@ def _queue_retries(retries: list[tuple[int, float]], channel: str) -> None:
 
 def _deliver_emails(rows: list[Notification]) -> None:
     flush_every = settings.DDMS_NOTIFY_FLUSH_EVERY
-    shared: dict[int, dict[str, Any]] = {}
     results: list[Any] = []
     retries: list[tuple[int, float]] = []
     try:
         connection = open_mail_connection()
     except DeliveryError as exc:
         started = timezone.now()
-        retries = _record([(row, started, 0, exc, None) for row in rows])
+        retries = record_outcomes([(row, started, 0, exc, None) for row in rows])
         _queue_retries(retries, Channel.EMAIL)
         return
+    # Over SMTP each distinct message is rendered (templates and MIME) once per batch and
+    # only the address, Message-ID and unsubscribe link are filled in per recipient.
+    renderer, prerender = EmailRenderer(), is_smtp(connection)
     try:
         for row in rows:
-            if row.event_id not in shared:
-                shared[row.event_id] = shared_context(row.event)
             started, t0 = timezone.now(), time.monotonic()
             error: DeliveryError | None = None
             try:
-                send_email(connection, render_email(row, row.event, shared[row.event_id]))
+                if prerender:
+                    message = renderer.render(row, row.event)
+                else:
+                    message = render_email(row, row.event, renderer.shared(row.event))
+                send_email(connection, message)
             except DeliveryError as exc:
                 error = exc
             results.append((row, started, int((time.monotonic() - t0) * 1000), error, None))
             # Commit "sent" every few messages: a crash leaves at most this many uncertain.
             if len(results) >= flush_every:
-                retries += _record(results)
+                retries += record_outcomes(results)
                 results = []
     finally:
         connection.close()
         if results:
-            retries += _record(results)
+            retries += record_outcomes(results)
     _queue_retries(retries, Channel.EMAIL)
 
 
@@ -186,7 +200,7 @@ def _deliver_webhook(row: Notification) -> None:
             code = result.status_code
         except DeliveryError as exc:
             error = exc
-    retries = _record([(row, started, int((time.monotonic() - t0) * 1000), error, code)])
+    retries = record_outcomes([(row, started, int((time.monotonic() - t0) * 1000), error, code)])
     if error is not None and error.gone and endpoint is not None:
         webhook_endpoint_disable(endpoint=endpoint, reason=error.message)
     _queue_retries(retries, Channel.WEBHOOK)
@@ -233,6 +247,9 @@ def notifications_sweep() -> dict[str, int]:
     for start in range(0, len(emails), size):
         queue_deliveries({Channel.EMAIL: emails[start : start + size]})
     queue_deliveries(by_channel)
+    from .digests import digests_send
+
+    digests_send(frequency=None, only_retries=True)
     return {
         "unknown": unknown,
         "resend": resend,

@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -51,6 +51,22 @@ def outbox_record(
     event_id = event.pk
     # Best effort: if this fails (broker down), the relay picks the row up later.
     transaction.on_commit(lambda: outbox_dispatch(event_id=event_id), robust=True)
+    return event
+
+
+def outbox_record_once(
+    *, key: str, kind: str, obj: models.Model | None = None, payload: dict[str, Any] | None = None
+) -> OutboxEvent | None:
+    """Record an event unless one with this idempotency key exists; None when it did."""
+    if OutboxEvent.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin must not break the caller
+            event = outbox_record(kind=kind, obj=obj, payload=payload)
+            OutboxEvent.objects.filter(pk=event.pk).update(key=key)
+    except IntegrityError:
+        return None
+    event.key = key
     return event
 
 

@@ -1,0 +1,208 @@
+"""Who hears of data-request, validation and agreement events: notify handlers.
+
+Registered from `PartnershipsConfig.ready()`; notify never imports this app. Recipients are
+people acting for an organisation (memberships with role manager or member), one message
+per user and event, in the language of their membership (blank: `LANGUAGE_CODE`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.conf import settings
+
+from ddms_platform.core.permissions import ACTING_ROLES, NSI_KINDS
+from ddms_platform.notify.models import OutboxEvent
+from ddms_platform.notify.registry import Recipient, register
+
+from .choices import RequestState
+from .models import Agreement, DataRequest, Membership, Submission, ValidationRun
+
+# Targets the requester side reaches; every other transition is the provider's doing.
+REQUESTER_TARGETS = frozenset(
+    {
+        RequestState.SENT,
+        RequestState.CHANGES_REQUESTED,
+        RequestState.ACCEPTED,
+        RequestState.CLOSED,
+        RequestState.WITHDRAWN,
+    }
+)
+OVERDUE = "overdue"
+DUE_SOON = "request.due_soon"
+
+
+def members(org_ids: Iterable[int], *, exclude_user: int | None = None) -> Iterator[Recipient]:
+    """Acting members of the organisations with an e-mail address, each user once."""
+    rows = (
+        Membership.objects.filter(
+            organisation_id__in=list(org_ids),
+            role__in=ACTING_ROLES,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .order_by("user_id", "organisation_id")
+        .values_list("user_id", "user__email", "language")
+    )
+    seen: set[int] = set()
+    for user_id, email, language in rows:
+        if user_id in seen or user_id == exclude_user:
+            continue
+        seen.add(user_id)
+        yield Recipient(key=f"user:{user_id}", email=email, user_id=user_id, language=language)
+
+
+# --- request.transitioned (and the daily request.due_soon reminder) -----------------------
+
+
+def _request(event: OutboxEvent) -> DataRequest | None:
+    return (
+        DataRequest.objects.select_related("requester", "provider")
+        .filter(pk=event.payload.get("request_id"))
+        .first()
+    )
+
+
+def request_audience(event: OutboxEvent, request: DataRequest) -> list[int]:
+    """The organisations to tell: the side that did not act (both when nobody acted)."""
+    payload = event.payload
+    if payload.get("to") == OVERDUE:
+        # Nobody acted: the provider owes the data, the requester waits for it.
+        return [request.provider_id, request.requester_id]
+    if event.kind == DUE_SOON:
+        return [request.provider_id]
+    if payload.get("notify_organisation_id"):
+        return [int(payload["notify_organisation_id"])]
+    actor_orgs = set(
+        Membership.objects.filter(user_id=payload.get("actor_id")).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    if request.requester_id in actor_orgs and request.provider_id not in actor_orgs:
+        return [request.provider_id]
+    if request.provider_id in actor_orgs and request.requester_id not in actor_orgs:
+        return [request.requester_id]
+    # An admin or someone on both sides: the target says whose move it was.
+    to = payload.get("to")
+    return [request.provider_id if to in REQUESTER_TARGETS else request.requester_id]
+
+
+def request_recipients(event: OutboxEvent) -> Iterator[Recipient]:
+    """Acting members of the other side's organisation (never the actor)."""
+    request = _request(event)
+    if request is None:
+        return iter(())
+    return members(request_audience(event, request), exclude_user=event.payload.get("actor_id"))
+
+
+def request_context(event: OutboxEvent) -> dict[str, Any]:
+    """Title, sides, the move and its reason, due date and link; once per event."""
+    request = _request(event)
+    if request is None:
+        return {}
+    labels = dict(RequestState.choices)
+    payload = event.payload
+    return {
+        "title": request.title,
+        "requester": request.requester.name,
+        "provider": request.provider.name,
+        "from_state": labels.get(payload.get("from", ""), payload.get("from", "")),
+        "to": payload.get("to", ""),
+        "to_state": labels.get(payload.get("to", ""), payload.get("to", "")),
+        "reason": payload.get("reason", ""),
+        "due_on": request.due_on.isoformat() if request.due_on else "",
+        "link": f"{settings.SITE_URL}/api/v1/data-requests/{request.pk}/",
+    }
+
+
+# --- validation.finished --------------------------------------------------------------------
+
+
+def validation_recipients(event: OutboxEvent) -> Iterator[Recipient]:
+    """The uploader of the submission, in the language of their provider membership."""
+    submission = (
+        Submission.objects.select_related("uploaded_by", "request")
+        .filter(pk=event.payload.get("submission_id"))
+        .first()
+    )
+    user = submission.uploaded_by if submission is not None else None
+    if submission is None or user is None or not user.email or not user.is_active:
+        return
+    languages = dict(
+        Membership.objects.filter(user=user).values_list("organisation_id", "language")
+    )
+    language = languages.get(submission.request.provider_id) or next(
+        (lang for lang in languages.values() if lang), ""
+    )
+    yield Recipient(key=f"user:{user.pk}", email=user.email, user_id=user.pk, language=language)
+
+
+def validation_context(event: OutboxEvent) -> dict[str, Any]:
+    """Status, a summary of the report and the report link."""
+    payload = event.payload
+    run = (
+        ValidationRun.objects.select_related("submission__request")
+        .filter(pk=payload.get("run_id"))
+        .first()
+    )
+    submission_id = payload.get("submission_id")
+    report = (run.report if run is not None else None) or {}
+    counts = report.get("error_counts") or {}
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    return {
+        "status": payload.get("status") or (run.status if run else ""),
+        "title": run.submission.request.title if run is not None else "",
+        "version": run.submission.version if run is not None else "",
+        "rows": (report.get("stats") or {}).get("rows"),
+        "errors": (report.get("stats") or {}).get("errors", sum(counts.values())),
+        "error_counts": [{"type": t, "count": c} for t, c in top],
+        "last_error": run.last_error if run is not None else "",
+        "link": f"{settings.SITE_URL}/api/v1/submissions/{submission_id}/report/",
+    }
+
+
+# --- agreement.ending -----------------------------------------------------------------------
+
+
+def _agreement(event: OutboxEvent) -> Agreement | None:
+    return (
+        Agreement.objects.select_related("nsi").filter(pk=event.payload.get("agreement_id")).first()
+    )
+
+
+def agreement_recipients(event: OutboxEvent) -> Iterator[Recipient]:
+    """NSI staff of the agreement's NSI (and its regional offices) and the partners' members."""
+    agreement = _agreement(event)
+    if agreement is None:
+        return iter(())
+    partners = list(agreement.party_links.values_list("organisation_id", flat=True))
+    offices = list(agreement.nsi.children.filter(kind__in=NSI_KINDS).values_list("id", flat=True))
+    return members([agreement.nsi_id, *offices, *partners])
+
+
+def agreement_context(event: OutboxEvent) -> dict[str, Any]:
+    """Reference, title, end date and days left."""
+    agreement = _agreement(event)
+    if agreement is None:
+        return {}
+    return {
+        "reference": agreement.reference,
+        "title": agreement.title,
+        "ends_on": event.payload.get("ends_on", ""),
+        "days_left": event.payload.get("days_left"),
+        "link": f"{settings.SITE_URL}/api/v1/agreements/{agreement.pk}/",
+    }
+
+
+def register_handlers() -> None:
+    """Tell notify who hears of this app's events."""
+    register("request.transitioned", recipients=request_recipients, context=request_context)
+    register(
+        DUE_SOON,
+        recipients=request_recipients,
+        context=request_context,
+        template="request_due_soon",
+    )
+    register("validation.finished", recipients=validation_recipients, context=validation_context)
+    register("agreement.ending", recipients=agreement_recipients, context=agreement_context)
