@@ -187,11 +187,11 @@ def pt_access_csv() -> bytes:
                 city[sex][1] += residents * pct
             total_pct = sum(r * p for r, p in by_sex.values()) / population
             rows.append([code, year, "_T", population, f"{total_pct:.2f}"])
-        for sex, (residents, weighted) in city.items():
-            rows.append(["RS-KG", year, sex, int(residents), f"{weighted / residents:.2f}"])
-        residents = int(city["F"][0] + city["M"][0])
-        pct = (city["F"][1] + city["M"][1]) / residents
-        rows.append(["RS-KG", year, "_T", residents, f"{pct:.2f}"])
+        for sex, (people, weighted) in city.items():
+            rows.append(["RS-KG", year, sex, int(people), f"{weighted / people:.2f}"])
+        total = int(city["F"][0] + city["M"][0])
+        total_pct = (city["F"][1] + city["M"][1]) / total
+        rows.append(["RS-KG", year, "_T", total, f"{total_pct:.2f}"])
     return _csv([f["name"] for f in PT_ACCESS_SCHEMA["fields"]], rows)
 
 
