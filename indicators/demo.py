@@ -1,9 +1,24 @@
-"""Demo data of the indicators app: Serbian territories and two indicators (idempotent)."""
+"""Demo data of the indicators app (all SYNTHETIC): territories, the pilot's indicators, their
+observations loaded from the demo requests' files, releases and subscriptions.
+
+`load()` alone (no context) makes territories and indicators; `load(ctx)`, called by
+`manage.py load_demo` after the registry and the requests, does the rest through the services.
+Every step looks its rows up first, so running it twice changes nothing.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from partnerships import demo_requests
+
+from . import services
 from .choices import TerritoryLevel as L
-from .models import Indicator, Territory
+from .models import Indicator, Observation, Publication, Subscription, Territory
+from .services.subscriptions import subscription_create
 
 # code, level, parent, English, Serbian Latin, Serbian Cyrillic
 TERRITORIES = [
@@ -28,18 +43,35 @@ TERRITORIES = [
     ("RS-BG", L.CITY, "RS11", "City of Belgrade", "Grad Beograd", "Град Београд"),
 ]
 
-INDICATORS = [
+SYNTHETIC = "SYNTHETIC demo indicator: the values are invented."
+
+INDICATORS: list[dict[str, Any]] = [
     {
         "code": "ELEC_HH",
         "name_en": "Household electricity consumption per capita",
         "name_sr_latn": "Potrošnja električne energije domaćinstava po stanovniku",
         "name_sr_cyrl": "Потрошња електричне енергије домаћинстава по становнику",
-        "unit": "kWh",
+        "unit": "kWh per month",
         "topic": "energy",
         "sdg_targets": ["7.1.1"],
         "dimensions": {},
         "decimals": 1,
+        "min_cell_count": 100,
         "methodology": "Metered consumption of household connections divided by population.",
+    },
+    {
+        "code": "ENE-CONS-HH",
+        "name_en": "Household electricity consumption per household",
+        "name_sr_latn": "Potrošnja električne energije po domaćinstvu",
+        "name_sr_cyrl": "Потрошња електричне енергије по домаћинству",
+        "unit": "kWh per month",
+        "topic": "energy",
+        "sdg_targets": ["7.3.1"],
+        "dimensions": {},
+        "decimals": 0,
+        # Stragari has fewer households than this: its value is published as confidential.
+        "min_cell_count": 1000,
+        "methodology": "Metered consumption of household connections divided by households.",
     },
     {
         "code": "PT_ACCESS",
@@ -54,11 +86,96 @@ INDICATORS = [
         "min_cell_count": 10,
         "methodology": "Residents within 500 m of a stop, from the address register.",
     },
+    {
+        "code": "MOB-PT-SHARE",
+        "name_en": "Public transport share of trips",
+        "name_sr_latn": "Udeo javnog prevoza u putovanjima",
+        "name_sr_cyrl": "Удео јавног превоза у путовањима",
+        "unit": "%",
+        "topic": "mobility",
+        "sdg_targets": ["11.2"],
+        "dimensions": {},
+        "decimals": 1,
+        "methodology": "Trips by bus as a share of all trips, from the city's travel survey.",
+    },
+    {
+        "code": "MOB-CAR-OWN",
+        "name_en": "Passenger cars per 1000 inhabitants",
+        "name_sr_latn": "Putnički automobili na 1000 stanovnika",
+        "name_sr_cyrl": "Путнички аутомобили на 1000 становника",
+        "unit": "cars per 1000 inhabitants",
+        "topic": "mobility",
+        "sdg_targets": ["11.6"],
+        "dimensions": {},
+        "decimals": 0,
+        "methodology": "Registered passenger cars at 31 December divided by population.",
+    },
 ]
+SOURCES = {
+    "ELEC_HH": "power",
+    "ENE-CONS-HH": "power",
+    "PT_ACCESS": "city",
+    "MOB-PT-SHARE": "city",
+    "MOB-CAR-OWN": "city",
+}
+# (request key in ctx.objects, indicator code, mapping of the file's columns)
+LOADS: list[tuple[str, str, dict[str, Any]]] = [
+    (
+        "request.electricity",
+        "ELEC_HH",
+        {"territory": "territory_code", "period": "month", "value": "kwh_per_capita"},
+    ),
+    (
+        "request.electricity",
+        "ENE-CONS-HH",
+        {
+            "territory": "territory_code",
+            "period": "month",
+            "value": "kwh_per_household",
+            "count": "households",
+        },
+    ),
+    (
+        "request.pt_access",
+        "PT_ACCESS",
+        {
+            "territory": "territory_code",
+            "period": "year",
+            "value": "share_within_500m_pct",
+            "dimensions": {"sex": "sex"},
+            "count": "residents",
+        },
+    ),
+    (
+        "request.modal_split",
+        "MOB-PT-SHARE",
+        {"territory": "territory_code", "period": "year", "value": "public_transport_share_pct"},
+    ),
+    (
+        "request.modal_split",
+        "MOB-CAR-OWN",
+        {"territory": "territory_code", "period": "year", "value": "cars_per_1000"},
+    ),
+]
+ENERGY = ("ELEC_HH", "ENE-CONS-HH")
+MOBILITY = ("PT_ACCESS", "MOB-PT-SHARE", "MOB-CAR-OWN")
+ENERGY_SERIES = "kg-energy-2023-2024"
+MOBILITY_SERIES = "kg-mobility-2022-2024"
+EMBARGOED_SERIES = "kg-energy-2025"
 
 
-def load() -> dict[str, int]:
-    """Create or refresh the demo territories and indicators; running it twice changes nothing."""
+def load(ctx: Any = None) -> dict[str, int]:
+    """Territories and indicators; with the demo context also data, releases, subscriptions."""
+    created = _territories()
+    created += _indicators(ctx)
+    if ctx is not None:
+        _observations(ctx)
+        _releases(ctx)
+        _subscriptions(ctx)
+    return {"created": created}
+
+
+def _territories() -> int:
     created = 0
     for code, level, parent, en, latn, cyrl in TERRITORIES:
         _, made = Territory.objects.update_or_create(
@@ -72,8 +189,126 @@ def load() -> dict[str, int]:
             },
         )
         created += made
+    return created
+
+
+def _indicators(ctx: Any) -> int:
+    """Missing indicators only (through the service when there is an actor to record)."""
+    created = 0
     for fields in INDICATORS:
-        values = dict(fields)
-        _, made = Indicator.objects.update_or_create(code=values.pop("code"), defaults=values)
-        created += made
-    return {"created": created}
+        if Indicator.objects.filter(code=fields["code"]).exists():
+            continue
+        values = {**fields, "description": f"{fields['name_en']}. {SYNTHETIC}"}
+        if ctx is None:
+            Indicator.objects.create(**values)
+        else:
+            services.indicator_create(
+                actor=ctx.users["nsi.manager"],
+                source_organisations=[ctx.orgs[SOURCES[fields["code"]]]],
+                **values,
+            )
+        created += 1
+    return created
+
+
+def _indicator(code: str) -> Indicator:
+    return Indicator.objects.get(code=code)
+
+
+def _observations(ctx: Any) -> None:
+    """Load each accepted request's file once (a reload would undo the later correction)."""
+    actor = ctx.users["nsi.manager"]
+    for key, code, mapping in LOADS:
+        submission = demo_requests.latest_submission(ctx.objects[key])
+        indicator = _indicator(code)
+        if Observation.objects.filter(submission=submission, indicator=indicator).exists():
+            continue
+        services.observations_load(
+            submission=submission, mapping=mapping, indicator=indicator, actor=actor
+        )
+
+
+def _release(
+    ctx: Any, series: str, title: str, codes: tuple[str, ...], period: tuple[str, str], notes: str
+) -> Publication:
+    return services.publication_create(
+        actor=ctx.users["nsi.manager"],
+        series=series,
+        title=f"{title} (SYNTHETIC)",
+        notes=f"{notes} {SYNTHETIC}",
+        indicators=[_indicator(c) for c in codes],
+        pilot=ctx.objects["pilot"],
+        period_from=dt.date.fromisoformat(period[0]),
+        period_to=dt.date.fromisoformat(period[1]),
+    )
+
+
+def _releases(ctx: Any) -> None:
+    """Energy v1 and its correction v2, mobility v1, and the 2025 energy release embargoed."""
+    actor = ctx.users["nsi.manager"]
+    if not Publication.objects.filter(series=ENERGY_SERIES).exists():
+        v1 = _release(
+            ctx,
+            ENERGY_SERIES,
+            "Kragujevac household electricity 2023–2024",
+            ENERGY,
+            ("2023-01-01", "2024-12-31"),
+            "First release of the pilot's energy indicators, from the distribution company's data.",
+        )
+        services.publication_publish(actor=actor, publication=v1)
+    if not Publication.objects.filter(series=ENERGY_SERIES, version=2).exists():
+        # The company found a double-counted feeder in Stanovo, August 2024, and sent
+        # corrected rows; they are loaded and released as revision 2.
+        correction = demo_requests.deliver_named(ctx, demo_requests.ELECTRICITY_CORRECTION)
+        submission = demo_requests.latest_submission(correction)
+        for key, code, mapping in LOADS:
+            if key == "request.electricity":
+                services.observations_load(
+                    submission=submission, mapping=mapping, indicator=_indicator(code), actor=actor
+                )
+        v1 = Publication.objects.get(series=ENERGY_SERIES, version=1)
+        v2 = services.publication_revise(actor=actor, publication=v1)
+        services.publication_update(
+            actor=actor,
+            publication=v2,
+            notes="Correction: Stanovo, August 2024 counted one feeder twice; Stanovo and the "
+            f"city total for that month are revised. {SYNTHETIC}",
+        )
+        services.publication_publish(actor=actor, publication=v2)
+    if not Publication.objects.filter(series=MOBILITY_SERIES).exists():
+        mobility = _release(
+            ctx,
+            MOBILITY_SERIES,
+            "Kragujevac mobility indicators 2022–2024",
+            MOBILITY,
+            ("2022-01-01", "2024-12-31"),
+            "Access to public transport by sex, modal split and motorisation, from the city.",
+        )
+        services.publication_publish(actor=actor, publication=mobility)
+    if not Publication.objects.filter(series=EMBARGOED_SERIES).exists():
+        upcoming = _release(
+            ctx,
+            EMBARGOED_SERIES,
+            "Kragujevac household electricity 2025",
+            ENERGY,
+            ("2025-01-01", "2025-12-31"),
+            "The year 2025; embargoed until its release time.",
+        )
+        day = timezone.localdate() + dt.timedelta(days=7)
+        release_at = dt.datetime.combine(
+            day, dt.time(11, 0), tzinfo=timezone.get_current_timezone()
+        )
+        services.publication_schedule(actor=actor, publication=upcoming, release_at=release_at)
+
+
+def _subscriptions(ctx: Any) -> None:
+    """City staff follow electricity immediately and access to transport in a weekly digest."""
+    user = ctx.users["city.staff"]
+    for code, frequency in (
+        ("ELEC_HH", Subscription.Frequency.IMMEDIATE),
+        ("PT_ACCESS", Subscription.Frequency.WEEKLY),
+    ):
+        indicator = _indicator(code)
+        if Subscription.objects.filter(user=user, indicators=indicator, is_active=True).exists():
+            continue
+        subscription_create(actor=user, indicators=[indicator], frequency=frequency, language="en")

@@ -41,7 +41,7 @@ DEMO = "(synthetic demo)"
 # the DemoContext after the registry is loaded (ctx.orgs, ctx.users, ctx.objects hold what the
 # registry made) and must be idempotent, like the loaders below.
 # A loader may also take no argument (the indicators one does).
-EXTRA_LOADERS: list[str] = ["indicators.demo.load"]
+EXTRA_LOADERS: list[str] = ["partnerships.demo_requests.load", "indicators.demo.load"]
 # ---------------------------------------------------------------------------------------------
 
 
@@ -281,9 +281,9 @@ def load_pilot(ctx: DemoContext) -> None:
             "Kragujevac Energy Efficiency Programme 2026–2030",
             "programme",
             [
-                ("ENE-CONS-HH", "decrease", "2150", 2030, "2480", 2025),
-                # Also published by the indicators demo, so the policy links to real series.
-                ("ELEC_HH", "decrease", "1900", 2030, "2150", 2025),
+                # Monthly kWh, like the indicators demo's series (both are published there).
+                ("ENE-CONS-HH", "decrease", "410", 2030, "458", 2025),
+                ("ELEC_HH", "decrease", "160", 2030, "176", 2025),
             ],
         ),
         (

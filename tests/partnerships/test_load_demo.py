@@ -15,7 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts() -> dict[str, int]:
-    models = list(apps.get_app_config("partnerships").get_models())
+    models = [
+        m
+        for label in ("partnerships", "indicators", "notify")
+        for m in apps.get_app_config(label).get_models()
+    ]
     return {
         **{m.__name__: m.objects.count() for m in models},
         "users": get_user_model().objects.count(),
