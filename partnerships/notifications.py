@@ -16,8 +16,15 @@ from ddms_platform.core.permissions import ACTING_ROLES, NSI_KINDS
 from ddms_platform.notify.models import OutboxEvent
 from ddms_platform.notify.registry import Recipient, register
 
-from .choices import RequestState
-from .models import Agreement, DataRequest, Membership, Submission, ValidationRun
+from .choices import RequestState, RunStatus
+from .models import (
+    Agreement,
+    DataRequest,
+    Membership,
+    RequestComment,
+    Submission,
+    ValidationRun,
+)
 
 # Targets the requester side reaches; every other transition is the provider's doing.
 REQUESTER_TARGETS = frozenset(
@@ -116,6 +123,50 @@ def request_context(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
+# --- request.commented and submission.uploaded ---------------------------------------------
+# Both events name the side to tell (`notify_organisation_id`): the comment's other side, the
+# requester for an upload; `request_recipients` reaches its acting members, never the actor.
+
+
+def _display_name(user: Any) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def comment_context(event: OutboxEvent) -> dict[str, Any]:
+    """The request's context plus the comment's author and text."""
+    context = request_context(event)
+    comment = (
+        RequestComment.objects.select_related("author")
+        .filter(pk=event.payload.get("comment_id"))
+        .first()
+    )
+    if comment is not None:
+        context["author"] = _display_name(comment.author)
+        context["body"] = comment.body
+    return context
+
+
+def upload_context(event: OutboxEvent) -> dict[str, Any]:
+    """The request's context plus the new version's number, file name, size and uploader."""
+    context = request_context(event)
+    submission = (
+        Submission.objects.select_related("uploaded_by")
+        .filter(pk=event.payload.get("submission_id"))
+        .first()
+    )
+    if submission is not None:
+        context.update(
+            version=submission.version,
+            file_name=submission.original_name,
+            size=submission.size,
+            uploader=_display_name(submission.uploaded_by),
+            report_link=f"{settings.SITE_URL}/api/v1/submissions/{submission.pk}/report/",
+        )
+    return context
+
+
 # --- validation.finished --------------------------------------------------------------------
 
 
@@ -150,8 +201,11 @@ def validation_context(event: OutboxEvent) -> dict[str, Any]:
     report = (run.report if run is not None else None) or {}
     counts = report.get("error_counts") or {}
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+    status = payload.get("status") or (run.status if run else "")
     return {
-        "status": payload.get("status") or (run.status if run else ""),
+        "status": status,
+        # Lazy, so it is translated when the message is rendered in the recipient's language.
+        "status_label": dict(RunStatus.choices).get(status, status),
         "title": run.submission.request.title if run is not None else "",
         "version": run.submission.version if run is not None else "",
         "rows": (report.get("stats") or {}).get("rows"),
@@ -204,5 +258,7 @@ def register_handlers() -> None:
         context=request_context,
         template="request_due_soon",
     )
+    register("request.commented", recipients=request_recipients, context=comment_context)
+    register("submission.uploaded", recipients=request_recipients, context=upload_context)
     register("validation.finished", recipients=validation_recipients, context=validation_context)
     register("agreement.ending", recipients=agreement_recipients, context=agreement_context)

@@ -108,6 +108,38 @@ def test_each_member_reads_it_in_the_language_of_their_membership(
     assert 'lang="en"' in by_to["pa-manager@example.org"]
 
 
+def test_a_serbian_cyrillic_member_gets_the_transition_in_cyrillic(
+    world, request_a, smtp_sink, django_capture_on_commit_callbacks
+):
+    Membership.objects.filter(user=world.partner_a_user).update(language="sr")
+    transition(world, django_capture_on_commit_callbacks, request_a, world.nsi_manager, "sent")
+    message = next(m for m in smtp_sink.messages if m["To"] == "pa@example.org")
+    assert subject_of(message) == f"Захтев за подацима „{request_a.title}”: Послато"
+    assert 'прешао је из стања "Нацрт" у стање "Послато"' in text_of(message)
+    assert "прешао је из стања „Нацрт” у стање „Послато”" in html_of(message)
+    english = next(m for m in smtp_sink.messages if m["To"] == "pa-manager@example.org")
+    assert "moved from" in text_of(english)
+
+
+def test_a_serbian_latin_uploader_reads_the_validation_result_in_latin(
+    world, finished_run, smtp_sink, django_capture_on_commit_callbacks
+):
+    Membership.objects.filter(user=world.partner_a_user).update(language="sr-latn")
+    submission = finished_run.submission
+    record(
+        django_capture_on_commit_callbacks,
+        "validation.finished",
+        run_id=finished_run.pk,
+        submission_id=submission.pk,
+        status="failed",
+    )
+    message = smtp_sink.messages[0]
+    title = submission.request.title
+    assert subject_of(message) == f"Vaši podaci za „{title}” imaju greške koje treba ispraviti"
+    assert "Redova: 120; grešaka: 7." in text_of(message)
+    assert "je završena: Neispravno." in text_of(message)  # the status label, translated
+
+
 def test_a_transition_is_sent_once_per_person_however_often_it_is_processed(
     world, request_a, smtp_sink, django_capture_on_commit_callbacks
 ):
