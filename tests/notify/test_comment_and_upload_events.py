@@ -59,6 +59,17 @@ def test_the_comment_text_is_escaped_in_the_html_part(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>second line" in html
 
 
+def test_the_comment_text_is_verbatim_in_the_plain_text_part(
+    world, sent_request, smtp_sink, django_capture_on_commit_callbacks
+):
+    body = 'Is "a < b" & c right?'
+    comment(django_capture_on_commit_callbacks, sent_request, world.partner_a_user, body)
+    message = smtp_sink.messages[0]
+    assert body in text_of(message)
+    assert "&lt;" not in text_of(message) and "&quot;" not in text_of(message)
+    assert "a &lt; b" in html_of(message)
+
+
 def test_a_comment_reaches_a_cyrillic_reader_in_cyrillic(
     world, sent_request, smtp_sink, django_capture_on_commit_callbacks
 ):
