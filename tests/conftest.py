@@ -19,6 +19,16 @@ from .services import need_services
 from .workers import WorkerProcess
 
 
+SERVICE_FIXTURES = {"services", "worker", "worker_factory"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs PostgreSQL + Redis, so a run can deselect them by name."""
+    for item in items:
+        if SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test session writes uploads and mail under its own temporary folder."""
