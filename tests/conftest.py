@@ -18,7 +18,6 @@ from .factories import CountryFactory, MembershipFactory, OrganisationFactory, U
 from .services import need_services
 from .workers import WorkerProcess
 
-
 SERVICE_FIXTURES = {"services", "worker", "worker_factory"}
 
 
