@@ -8,13 +8,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -129,33 +129,94 @@ def _address_refused(address: str) -> str | None:
     return None
 
 
-def check_webhook_url(url: str) -> list[str]:
-    """Resolve the URL's host and refuse it unless every address is public; returns them."""
+# One resolved address: (family, sockaddr) exactly as getaddrinfo returned it.
+_Address = tuple[int, tuple[Any, ...]]
+
+
+def _resolve_webhook_url(url: str) -> list[_Address]:
+    """Resolve the URL's host once; refuse it unless every address is public."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValidationError(f"Webhook URL {url!r} must be an http(s) URL with a host.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise ValidationError(f"Webhook URL {url!r} has an invalid port.") from exc
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise ValidationError(f"Webhook host {parts.hostname!r} does not resolve: {exc}") from exc
-    addresses = sorted({str(info[4][0]) for info in infos})
-    for address in addresses:
+    resolved: list[_Address] = []
+    for family, _type, _proto, _name, sockaddr in infos:
+        address = str(sockaddr[0])
         reason = _address_refused(address)
         if reason:
             raise ValidationError(
                 f"Webhook URL {url!r} resolves to {address}, a {reason} address; refused."
             )
-    return addresses
+        if (family, sockaddr) not in resolved:
+            resolved.append((family, tuple(sockaddr)))
+    return resolved
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # A redirect could point at an internal address after the check; refuse to follow.
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def check_webhook_url(url: str) -> list[str]:
+    """Resolve the URL's host and refuse it unless every address is public; returns them."""
+    return sorted({str(sockaddr[0]) for _family, sockaddr in _resolve_webhook_url(url)})
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+def _open_socket(family: int, sockaddr: tuple[Any, ...], timeout: float) -> socket.socket:
+    """A TCP connection to one already-checked address (no name resolution here)."""
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(timeout)
+        sock.connect(sockaddr)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _connect_pinned(addresses: list[_Address], timeout: float) -> socket.socket:
+    """Try the checked addresses in resolver order, like `socket.create_connection`."""
+    error: OSError | None = None
+    for family, sockaddr in addresses:
+        try:
+            return _open_socket(family, sockaddr, timeout)
+        except OSError as exc:
+            error = exc
+    raise error or OSError("no address to connect to")
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the checked addresses; `host` is kept for the Host header only.
+
+    `http.client` would resolve `host` again when connecting, and a DNS-rebinding name
+    could then answer 127.0.0.1 or 169.254.169.254; connecting to the checked IP prevents it.
+    """
+
+    def __init__(self, host: str, port: int, *, addresses: list[_Address], timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._addresses = addresses
+        self._timeout = timeout
+
+    def connect(self) -> None:
+        self.sock = _connect_pinned(self._addresses, self._timeout)
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    """HTTPS to the checked addresses; SNI and certificate verification use `host`."""
+
+    default_port = http.client.HTTPS_PORT
+
+    def connect(self) -> None:
+        sock = _connect_pinned(self._addresses, self._timeout)
+        context = ssl.create_default_context()  # CERT_REQUIRED, check_hostname=True
+        try:
+            self.sock = context.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
 
 
 @dataclass
@@ -171,32 +232,37 @@ def send_webhook(
 ) -> WebhookResult:
     """POST a signed JSON body; 2xx is success, anything else a classified DeliveryError."""
     try:
-        check_webhook_url(url)
+        addresses = _resolve_webhook_url(url)
     except ValidationError as exc:
         raise DeliveryError(exc.messages[0], transient=False) from exc
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310 - scheme checked in check_webhook_url
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "DDMS-Webhooks/1",
-            "webhook-id": msg_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": webhook_signature(secret, msg_id, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "DDMS-Webhooks/1",
+        "Connection": "close",
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": webhook_signature(secret, msg_id, timestamp, body),
+    }
     started = time.monotonic()
     timeout = timeout or settings.DDMS_WEBHOOK_TIMEOUT
+    connection_class = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    # http.client follows no redirects: a 3xx is answered as a status like any other, since
+    # its target could be an internal address that was never checked.
+    connection = connection_class(host, port, addresses=addresses, timeout=timeout)
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        connection.request("POST", target, body=body, headers=headers)
+        with connection.getresponse() as response:
             status = response.status
-    except urllib.error.HTTPError as exc:
-        status = exc.code
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (http.client.HTTPException, OSError, TimeoutError) as exc:
         raise DeliveryError(f"network error: {exc}", transient=True) from exc
+    finally:
+        connection.close()
     duration_ms = int((time.monotonic() - started) * 1000)
     if 200 <= status < 300:
         return WebhookResult(status_code=status, duration_ms=duration_ms)

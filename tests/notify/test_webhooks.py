@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -143,3 +144,103 @@ def test_delivering_a_sent_notification_again_does_nothing(
     notification = deliver_to(receiver, django_capture_on_commit_callbacks)
     assert notifications_deliver(notification_ids=[notification.pk]) == 0
     assert len(receiver.requests) == 1
+
+
+PUBLIC_IP = "93.184.216.34"  # a global address; nothing is ever sent to it in these tests
+
+
+@pytest.fixture
+def rebinding_dns(monkeypatch):  # noqa: ANN001, ANN201
+    """`hooks.example.org` answers a public address once, then 127.0.0.1 (DNS rebinding).
+
+    Connections to the public address are carried to the given local port instead, so a
+    request that arrives proves it went through the checked address.
+    """
+    import socket
+
+    from ddms_platform.notify import transports
+
+    calls: list[str] = []
+    connected: list[tuple] = []
+    real_getaddrinfo = socket.getaddrinfo
+    real_open_socket = transports._open_socket
+    state = {"local_port": 9}
+
+    def getaddrinfo(host, port, *args, **kwargs):  # noqa: ANN001, ANN202
+        if host != "hooks.example.org":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        calls.append(host)
+        ip = PUBLIC_IP if len(calls) == 1 else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+
+    def open_socket(family, sockaddr, timeout):  # noqa: ANN001, ANN202
+        connected.append(sockaddr)
+        assert sockaddr[0] == PUBLIC_IP, f"connected to unchecked address {sockaddr}"
+        return real_open_socket(family, ("127.0.0.1", state["local_port"]), timeout)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(transports, "_open_socket", open_socket)
+
+    return SimpleNamespace(calls=calls, connected=connected, state=state)
+
+
+def test_a_rebinding_name_cannot_redirect_the_request_to_loopback(webhook_receiver, rebinding_dns):
+    receiver = webhook_receiver([200])
+    port = receiver.server.server_port
+    rebinding_dns.state["local_port"] = port
+    url = f"http://hooks.example.org:{port}/hook?x=1"
+    with override_settings(DDMS_WEBHOOK_ALLOW_LOOPBACK=False):
+        result = send_webhook(url=url, secret="s", msg_id="m1", payload={"a": 1})
+        # Resolved once, for the check; the connection went to the checked address.
+        assert result.status_code == 200
+        assert rebinding_dns.calls == ["hooks.example.org"]
+        assert rebinding_dns.connected == [(PUBLIC_IP, port)]
+        assert receiver.requests[0]["headers"]["host"] == f"hooks.example.org:{port}"
+        assert receiver.json(0) == {"a": 1}
+        # The next send sees the rebound address at its (single) check and is refused.
+        with pytest.raises(DeliveryError) as info:
+            send_webhook(url=url, secret="s", msg_id="m2", payload={})
+    assert info.value.transient is False and "loopback" in info.value.message
+    assert rebinding_dns.calls == ["hooks.example.org"] * 2
+    assert rebinding_dns.connected == [(PUBLIC_IP, port)]
+    assert len(receiver.requests) == 1
+
+
+def test_https_verifies_the_certificate_for_the_original_host(
+    webhook_receiver, rebinding_dns, monkeypatch
+):
+    import ssl
+
+    receiver = webhook_receiver([200])
+    rebinding_dns.state["local_port"] = receiver.server.server_port
+    seen: list[dict] = []
+
+    def wrap_socket(self, sock, server_hostname=None, **kwargs):  # noqa: ANN001, ANN202
+        seen.append(
+            {
+                "server_hostname": server_hostname,
+                "check_hostname": self.check_hostname,
+                "verify_mode": self.verify_mode,
+                "peer": sock.getpeername(),
+            }
+        )
+        raise ssl.SSLError("stopped before the handshake")
+
+    monkeypatch.setattr(ssl.SSLContext, "wrap_socket", wrap_socket)
+    with (
+        override_settings(DDMS_WEBHOOK_ALLOW_LOOPBACK=False),
+        pytest.raises(DeliveryError) as info,
+    ):
+        send_webhook(url="https://hooks.example.org/hook", secret="s", msg_id="m", payload={})
+    assert info.value.transient is True
+    assert rebinding_dns.calls == ["hooks.example.org"]
+    assert rebinding_dns.connected == [(PUBLIC_IP, 443)]
+    assert seen == [
+        {
+            "server_hostname": "hooks.example.org",
+            "check_hostname": True,
+            "verify_mode": ssl.CERT_REQUIRED,
+            "peer": ("127.0.0.1", receiver.server.server_port),
+        }
+    ]
+    assert receiver.requests == []
