@@ -83,6 +83,21 @@ def apply_fields(
     return {k: before[k] for k in changed}, {k: after[k] for k in changed}
 
 
+def replace_children(
+    before: dict[str, Any],
+    after: dict[str, Any],
+    key: str,
+    *,
+    old: list[dict[str, Any]],
+    replace: Callable[[], list[dict[str, Any]]],
+) -> None:
+    """Run `replace` (which rewrites a set of child rows) and, when the rows changed, add
+    their old and new descriptions under `key` to the audit entry's before/after."""
+    new = replace()
+    if old != new:
+        before[key], after[key] = old, new
+
+
 def record_change(
     *, actor: Any, action: str, obj: models.Model, before: dict[str, Any], after: dict[str, Any]
 ) -> None:

@@ -30,7 +30,13 @@ from ..models import (
     KnowledgeArticle,
     Organisation,
 )
-from ._common import apply_fields, check_choice_list, record_change, record_create
+from ._common import (
+    apply_fields,
+    check_choice_list,
+    record_change,
+    record_create,
+    replace_children,
+)
 from ._sniff import sniff_content_type
 
 S = AgreementState
@@ -186,10 +192,13 @@ def agreement_update(
     _clean_agreement(agreement)
     agreement.save()
     if parties is not None:
-        old_parties = _party_snapshot(agreement)
-        new_parties = _set_parties(agreement, parties)
-        if old_parties != new_parties:
-            before["parties"], after["parties"] = old_parties, new_parties
+        replace_children(
+            before,
+            after,
+            "parties",
+            old=_party_snapshot(agreement),
+            replace=lambda: _set_parties(agreement, parties),
+        )
     record_change(actor=actor, action="agreement.update", obj=agreement, before=before, after=after)
     return agreement
 
@@ -376,10 +385,13 @@ def case_study_update(
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
     before, after = apply_fields(case_study, data, CASE_STUDY_FIELDS)
     if objectives is not None:
-        old = [snapshot(o, OBJECTIVE_FIELDS) for o in case_study.objectives.all()]
-        new = _set_objectives(case_study, objectives)
-        if old != new:
-            before["objectives"], after["objectives"] = old, new
+        replace_children(
+            before,
+            after,
+            "objectives",
+            old=[snapshot(o, OBJECTIVE_FIELDS) for o in case_study.objectives.all()],
+            replace=lambda: _set_objectives(case_study, objectives),
+        )
     record_change(
         actor=actor, action="case_study.update", obj=case_study, before=before, after=after
     )

@@ -14,7 +14,7 @@ from ddms_platform.core.permissions import LOCAL_GOVERNMENT_KINDS, NSI_KINDS, re
 
 from ..choices import TargetDirection, Theme
 from ..models import Agreement, Organisation, Pilot, Policy, PolicyTarget
-from ._common import apply_fields, check_choice_list, record_change
+from ._common import apply_fields, check_choice_list, record_change, replace_children
 
 PILOT_FIELDS = (
     "name",
@@ -194,9 +194,12 @@ def policy_update(
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     before, after = apply_fields(policy, data, POLICY_FIELDS)
     if targets is not None:
-        old = [snapshot(t, TARGET_FIELDS) for t in policy.targets.all()]
-        new = _set_targets(policy, targets)
-        if old != new:
-            before["targets"], after["targets"] = old, new
+        replace_children(
+            before,
+            after,
+            "targets",
+            old=[snapshot(t, TARGET_FIELDS) for t in policy.targets.all()],
+            replace=lambda: _set_targets(policy, targets),
+        )
     record_change(actor=actor, action="policy.update", obj=policy, before=before, after=after)
     return policy

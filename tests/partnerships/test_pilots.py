@@ -106,6 +106,28 @@ def test_policy_with_targets_is_created_and_audited(registry, api):
     assert audit_history(policy).get().after["targets"][0]["target_year"] == 2030
 
 
+def test_policy_update_audits_target_changes_and_nothing_when_unchanged(registry, api):
+    target = {
+        "indicator_code": "MOB-PT-SHARE",
+        "target_value": "35.500000",
+        "target_year": 2030,
+        "direction": "increase",
+    }
+    body = {"pilot": registry.pilot.pk, "name": "SUMP", "kind": "strategy", "targets": [target]}
+    client = api(registry.nsi_manager)
+    policy_id = client.post("/api/v1/policies/", body, format="json").json()["id"]
+    policy = Policy.objects.get(pk=policy_id)
+    url = f"/api/v1/policies/{policy_id}/"
+    assert client.patch(url, {"targets": [target]}, format="json").status_code == 200
+    assert audit_history(policy).count() == 1  # same targets: no update entry
+    changed = {**target, "target_year": 2031}
+    assert client.patch(url, {"targets": [changed]}, format="json").status_code == 200
+    entry = audit_history(policy).first()
+    assert entry.action == "policy.update"
+    assert entry.before["targets"][0]["target_year"] == 2030
+    assert entry.after["targets"][0]["target_year"] == 2031
+
+
 def test_bad_indicator_code_names_the_item(registry, api):
     body = {
         "pilot": registry.pilot.pk,
