@@ -152,6 +152,9 @@ DDMS_DOCUMENT_CONTENT_TYPES = env_list(
 )
 # Plausibility: a value this many times above or below the last published one is a warning.
 DDMS_PLAUSIBILITY_JUMP_FACTOR = float(env_int("DDMS_PLAUSIBILITY_JUMP_FACTOR", 10, minimum=2))
+# A job row (validation run, observation load) still unstarted after this long is queued
+# again by a periodic sweep: it was queued while the broker was unreachable.
+DDMS_REQUEUE_AFTER_SECONDS = env_int("DDMS_REQUEUE_AFTER_SECONDS", 600, minimum=30)
 DDMS_REQUIRE_SERVICES = env_bool("DDMS_REQUIRE_SERVICES", False)
 DDMS_MEMBERSHIP_MODEL = "partnerships.Membership"
 
@@ -261,6 +264,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # The embargo itself is enforced by time in every read; this job only records the state.
     "publish-due-releases": {"task": "indicators.publish_due_releases", "schedule": 60.0},
+    "requeue-validations": {"task": "partnerships.requeue_validations", "schedule": 300.0},
+    "requeue-observation-loads": {"task": "indicators.requeue_loads", "schedule": 300.0},
 }
 
 # --- E-mail -------------------------------------------------------------------------------

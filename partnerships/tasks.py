@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from .services.validation import validation_run_execute
+from .services.validation import validation_run_execute, validation_runs_requeue
 
 
 @shared_task(
@@ -22,3 +22,9 @@ from .services.validation import validation_run_execute
 def validate_submission(run_id: int) -> None:
     """Validate the submission of ValidationRun `run_id`."""
     validation_run_execute(run_id=run_id)
+
+
+@shared_task(name="partnerships.requeue_validations", ignore_result=True)
+def requeue_validations() -> int:
+    """Periodic: queue again validation runs queued while the broker was down."""
+    return validation_runs_requeue()

@@ -6,14 +6,17 @@ needs one skips when it is not configured, and fails when it is required but unr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 from urllib.parse import urlparse
 
 import pytest
+
+from ddms_platform.celery import app as celery_app
 
 T = TypeVar("T")
 
@@ -84,3 +87,26 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def producer_broker(url: str) -> Iterator[None]:
+    """Point this process's task producer at another broker (Django's setting wins over
+    `conf.broker_url`, so the write URL is the one to change)."""
+    previous = celery_app.conf.broker_write_url
+    celery_app.conf.broker_write_url = url
+    reset_broker_connections()
+    try:
+        yield
+    finally:
+        celery_app.conf.broker_write_url = previous
+        reset_broker_connections()
+
+
+def reset_broker_connections() -> None:
+    """Forget pooled producer connections (after changing `broker_url` in this process)."""
+    from kombu import pools
+
+    pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None

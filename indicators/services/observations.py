@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
 from ddms_platform.core.permissions import require_nsi_staff
+from ddms_platform.notify.services import publish_after_commit, requeue_unstarted
 from partnerships.choices import RequestState, RunStatus
 from partnerships.models import Submission
 
@@ -343,8 +346,19 @@ def observation_load_request(
     )
     from ..tasks import load_submission
 
-    transaction.on_commit(lambda: load_submission.delay(load.pk))
+    publish_after_commit(load_submission, load.pk)
     return load
+
+
+def observation_loads_requeue() -> int:
+    """Queue again loads no worker has picked up (e.g. queued while the broker was down)."""
+    from ..tasks import load_submission
+
+    return requeue_unstarted(
+        ObservationLoad.objects.all(),
+        load_submission,
+        older_than=dt.timedelta(seconds=settings.DDMS_REQUEUE_AFTER_SECONDS),
+    )
 
 
 def observation_load_run(*, load_id: int) -> str:

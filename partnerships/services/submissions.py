@@ -213,7 +213,7 @@ def submission_upload(*, request: DataRequest, uploaded_file: Any, actor: Any) -
                     "notify_organisation_id": locked.requester_id,
                 },
             )
-            transaction.on_commit(lambda: queue_validation(run.pk))
+            queue_validation(run.pk)
     except BaseException:
         if stored:
             with contextlib.suppress(OSError):

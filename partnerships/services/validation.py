@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from django.utils import timezone
 from ddms_platform import tabular
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
-from ddms_platform.notify.services import outbox_record
+from ddms_platform.notify.services import outbox_record, publish_after_commit, requeue_unstarted
 
 from ..choices import RunStatus
 from ..models import ValidationRun
@@ -196,12 +197,23 @@ def validation_run_rerun(*, run: ValidationRun, actor: Any) -> ValidationRun:
             before=before,
             after={"status": locked.status},
         )
-        transaction.on_commit(lambda: queue_validation(locked.pk))
+        queue_validation(locked.pk)
     return locked
 
 
 def queue_validation(run_id: int) -> None:
-    """Hand the run to a worker (call from `transaction.on_commit`)."""
+    """Hand the run to a worker once the transaction commits (bounded if the broker is down)."""
     from ..tasks import validate_submission
 
-    validate_submission.delay(run_id)
+    publish_after_commit(validate_submission, run_id)
+
+
+def validation_runs_requeue() -> int:
+    """Queue again runs no worker has picked up (e.g. queued while the broker was down)."""
+    from ..tasks import validate_submission
+
+    return requeue_unstarted(
+        ValidationRun.objects.all(),
+        validate_submission,
+        older_than=dt.timedelta(seconds=settings.DDMS_REQUEUE_AFTER_SECONDS),
+    )

@@ -181,3 +181,39 @@ def test_failed_load_job_keeps_the_error_report(
     load = ObservationLoad.objects.get()
     assert load.status == "failed"
     assert load.result["code"] == "load_rejected" and 6 in load.result["rows"]
+
+
+def test_a_load_queued_while_the_broker_is_down_is_run_by_the_sweep(
+    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ddms_platform.celery import app as celery_app
+    from indicators.services.observations import observation_loads_requeue
+    from tests.services import free_port, producer_broker
+
+    submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
+    body = {"submission": submission.pk, "indicator": "PT_ACCESS", "mapping": MAPPING}
+    celery_app.conf.task_always_eager = False
+    try:
+        with (
+            producer_broker(f"redis://127.0.0.1:{free_port()}/0"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            response = api(world.nsi_manager).post(
+                "/api/v1/observation-loads/", body, format="json"
+            )
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert response.status_code == 202
+    load = ObservationLoad.objects.get()
+    assert (load.status, load.attempts) == ("queued", 0)
+    ObservationLoad.objects.update(
+        queued_at=timezone.now() - dt.timedelta(seconds=settings.DDMS_REQUEUE_AFTER_SECONDS + 1)
+    )
+    assert observation_loads_requeue() == 1
+    load.refresh_from_db()
+    assert load.status == "done" and Observation.objects.count() == 4
+    assert observation_loads_requeue() == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import email
 import json
 import threading
@@ -15,31 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.test import override_settings
 
-from ddms_platform.celery import app as celery_app
 from tests.services import free_port
-
-
-@contextlib.contextmanager
-def producer_broker(url: str) -> Iterator[None]:
-    """Point this process's task producer at another broker (Django's setting wins over
-    `conf.broker_url`, so the write URL is the one to change)."""
-    previous = celery_app.conf.broker_write_url
-    celery_app.conf.broker_write_url = url
-    reset_broker_connections()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_write_url = previous
-        reset_broker_connections()
-
-
-def reset_broker_connections() -> None:
-    """Forget pooled producer connections (after changing `broker_url` in this process)."""
-    from kombu import pools
-
-    pools.reset()
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 class SinkHandler:

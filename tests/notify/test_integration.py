@@ -17,9 +17,8 @@ from django.test import override_settings
 from ddms_platform.notify.models import Notification, OutboxEvent
 from ddms_platform.notify.services import outbox_relay
 from indicators.services.publications import publication_publish
-from tests.services import free_port, wait_for
+from tests.services import free_port, producer_broker, wait_for
 
-from .conftest import producer_broker
 from .releases import make_indicator, make_publication, make_subscribers
 
 pytestmark = [pytest.mark.services, pytest.mark.worker]

@@ -12,10 +12,9 @@ from ddms_platform.celery import app as celery_app
 from ddms_platform.notify.models import OutboxEvent
 from ddms_platform.notify.registry import unregister
 from ddms_platform.notify.services import outbox_record, outbox_relay
-from tests.services import free_port
+from tests.services import free_port, producer_broker
 
 from . import handlers
-from .conftest import producer_broker
 
 pytestmark = pytest.mark.django_db
 

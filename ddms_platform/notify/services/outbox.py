@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from ..models import OutboxEvent
 
@@ -36,6 +37,48 @@ def broker_publish(task: Any, *args: Any, countdown: float | None = None) -> Non
         # Connect timeout comes from broker_connection_timeout / the transport options.
         producer.connection.ensure_connection(max_retries=0)
         task.apply_async(args=args, countdown=countdown, producer=producer, retry=False)
+
+
+def publish_after_commit(task: Any, *args: Any) -> None:
+    """Queue `task(*args)` once the current transaction commits, never blocking for long.
+
+    For jobs whose state lives in their own row (a validation run, an observation load): if
+    the broker is unreachable the row stays queued and its app's periodic sweep queues it
+    again, so the web request that created it still succeeds.
+    """
+
+    def publish() -> None:
+        if task.app.conf.task_always_eager:
+            broker_publish(task, *args)  # runs inline: let the job's own errors surface
+            return
+        try:
+            broker_publish(task, *args)
+        except (KombuOperationalError, OSError) as exc:
+            log.warning("broker unreachable, %s%r left for the sweep: %s", task.name, args, exc)
+
+    transaction.on_commit(publish)
+
+
+def requeue_unstarted(
+    queryset: models.QuerySet[Any], task: Any, *, older_than: dt.timedelta, limit: int = 500
+) -> int:
+    """Queue again the jobs of `queryset` that no worker has started for `older_than`.
+
+    The queryset's model has `status`, `attempts` and `queued_at` (a validation run, an
+    observation load). Only rows still queued and never attempted are taken, and their
+    `queued_at` moves to now, so a slow queue is not flooded with copies. Stops at the first
+    broker failure: the next sweep tries again.
+    """
+    now = timezone.now()
+    ids = list(
+        queryset.filter(status="queued", attempts=0, queued_at__lt=now - older_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in ids:
+        broker_publish(task, pk)
+        queryset.model._default_manager.filter(pk=pk).update(queued_at=now)
+    return len(ids)
 
 
 def outbox_record(
