@@ -100,10 +100,8 @@ class IsNSIStaff(BasePermission):
         return is_nsi_staff(request.user)
 
 
-class IsNSIStaffOrReadOnly(BasePermission):
-    """API permission: any signed-in user may read; only NSI staff may write."""
+class PublicReadNSIWrite(BasePermission):
+    """API permission: anyone may read (selectors hide what is embargoed); NSI staff write."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        if not request.user or not request.user.is_authenticated:
-            return False
         return request.method in SAFE_METHODS or is_nsi_staff(request.user)

@@ -14,7 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ddms_platform.core.permissions import IsNSIStaff, is_nsi_staff
+from ddms_platform.core.permissions import IsNSIStaff, PublicReadNSIWrite, is_nsi_staff
 
 from .. import services
 from ..models import Indicator, Observation, ObservationLoad, Publication, Territory
@@ -25,7 +25,6 @@ from ..selectors.publications import (
     released_observations_visible,
 )
 from . import filters, serializers
-from .permissions import PublicReadNSIWrite
 
 
 class TerritoryViewSet(viewsets.ModelViewSet):
