@@ -125,21 +125,27 @@ WHITENOISE_USE_FINDERS = DDMS_DEV
 # Ceph...) with DDMS_STORAGE=s3 or AWS_STORAGE_BUCKET_NAME set, so workers on other machines
 # need no shared filesystem. Objects are private and never linked to directly: downloads go
 # through the permission-checked views, which stream them from the bucket.
-DDMS_STORAGE = env_str("DDMS_STORAGE", "s3" if env_str("AWS_STORAGE_BUCKET_NAME") else "local")
-if DDMS_STORAGE == "local":
-    DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-elif DDMS_STORAGE == "s3":
-    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+
+
+def default_storage_from_env() -> dict[str, Any]:
+    """STORAGES["default"] as the environment chooses it (tests call it with their own)."""
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    kind = env_str("DDMS_STORAGE") or ("s3" if bucket else "local")
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"DDMS_STORAGE={kind!r} is not one of local, s3")
+    if not bucket:
         raise ImproperlyConfigured("DDMS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
-    _addressing = env_str("AWS_S3_ADDRESSING_STYLE", "path")
-    if _addressing not in ("path", "virtual", "auto"):
+    addressing = env_str("AWS_S3_ADDRESSING_STYLE") or "path"
+    if addressing not in ("path", "virtual", "auto"):
         raise ImproperlyConfigured(
-            f"AWS_S3_ADDRESSING_STYLE={_addressing!r} is not one of path, virtual, auto"
+            f"AWS_S3_ADDRESSING_STYLE={addressing!r} is not one of path, virtual, auto"
         )
-    DEFAULT_STORAGE = {
+    return {
         "BACKEND": "ddms_platform.core.storage.PrivateS3Storage",
         "OPTIONS": {
-            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "bucket_name": bucket,
             # Empty: AWS itself; otherwise the S3-compatible server's URL.
             "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
             "region_name": env_str("AWS_S3_REGION_NAME") or None,
@@ -147,7 +153,7 @@ elif DDMS_STORAGE == "s3":
             # secret is ever written in settings.
             "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
-            "addressing_style": _addressing,
+            "addressing_style": addressing,
             "signature_version": "s3v4",
             # A key prefix, so one bucket can hold several installations.
             "location": env_str("AWS_LOCATION").strip("/"),
@@ -159,10 +165,10 @@ elif DDMS_STORAGE == "s3":
             "max_memory_size": 2_621_440,
         },
     }
-else:
-    raise ImproperlyConfigured(f"DDMS_STORAGE={DDMS_STORAGE!r} is not one of local, s3")
+
+
 STORAGES = {
-    "default": DEFAULT_STORAGE,
+    "default": default_storage_from_env(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not DDMS_DEV
