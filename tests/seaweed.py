@@ -7,6 +7,7 @@ folder and one access key; each test gets its own key prefix in one bucket.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ class SeaweedServer:
         self.access_key = f"ddms{secrets.token_hex(6)}"
         self.secret_key = secrets.token_urlsafe(24)
         self.proc: subprocess.Popen[bytes] | None = None
+        self.grpc_ports: list[int] = []
         self.endpoint = ""
         self.log_path = root / "weed.log"
 
@@ -63,6 +65,7 @@ class SeaweedServer:
             )
         )
         master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = _free_ports(8)
+        self.grpc_ports = [master_grpc, volume_grpc, filer_grpc, s3_grpc]
         self.endpoint = f"http://127.0.0.1:{s3}"
         args = [
             binary,
@@ -90,7 +93,11 @@ class SeaweedServer:
             "-s3.port.lance=0",
         ]
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=self.root)
+        # weed writes its glog files to the temporary folder: keep them in ours.
+        env = {**os.environ, "TMPDIR": str(self.root)}
+        self.proc = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, cwd=self.root, env=env
+        )
         wait_for(self._bucket_ready, timeout=timeout, interval=0.25, what="SeaweedFS S3 ready")
         return self
 
@@ -151,3 +158,7 @@ class SeaweedServer:
         if self.proc and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
+        # Its gRPC sockets always go to /tmp, named by port: remove ours.
+        for port in self.grpc_ports:
+            for socket_path in Path("/tmp").glob(f"seaweedfs-*-grpc-{port}.sock"):
+                socket_path.unlink(missing_ok=True)

@@ -75,9 +75,7 @@ def open_stored(stored: FieldFile) -> File:
     return stored.storage.open(stored.name, "rb")
 
 
-def stored_file_response(
-    stored: FieldFile, *, filename: str, content_type: str, size: int
-) -> FileResponse:
+def stored_file_response(stored: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """Stream a stored file to the client as an attachment (the caller checked permission).
 
     Files are never linked to in the storage itself (private objects, no signed URLs): this
@@ -91,7 +89,7 @@ def stored_file_response(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response.block_size = RESPONSE_BLOCK_BYTES
-    # A stream from the bucket cannot be measured by seeking; the size recorded at upload is.
+    # A stream from the bucket cannot be measured by seeking; its GET response said its size.
     if "Content-Length" not in response:
-        response["Content-Length"] = str(size)
+        response["Content-Length"] = str(handle.size)
     return response

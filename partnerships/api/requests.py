@@ -286,7 +286,6 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
             submission.file,
             filename=submission.original_name or submission.file.name,
             content_type=content_type,
-            size=submission.size,
         )
         response["X-Content-SHA256"] = submission.sha256
         return response

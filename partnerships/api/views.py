@@ -222,7 +222,6 @@ class AgreementViewSet(ServiceViewSet):
             document.file,
             filename=document.original_name,
             content_type=document.content_type,
-            size=document.size,
         )
 
 
