@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tracemalloc
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerships.choices import RequestState as S
@@ -72,6 +75,37 @@ def test_a_submission_round_trips_byte_for_byte_through_the_bucket(
     assert hashlib.sha256(body).hexdigest() == sub.sha256 == response["X-Content-SHA256"]
     assert response["Content-Length"] == str(len(content)) == str(sub.size)
     assert not no_media.exists()
+
+
+def test_a_download_streams_the_object_without_holding_it_in_memory(
+    s3_storage, no_media, world, api
+):
+    content = os.urandom(1 << 20) * 16
+    sub = Submission(
+        request=acquisition(world, state=S.SUBMITTED),
+        version=1,
+        original_name="big.csv",
+        format="csv",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    sub.file.save("big.csv", ContentFile(content), save=False)
+    sub.save()
+    client = api(world.nsi_manager)
+    # A first request imports the URL configuration and views; only the download is measured.
+    assert client.get(f"/api/v1/submissions/{sub.pk}/").status_code == 200
+    digest = hashlib.sha256()
+    tracemalloc.start()  # from the request on: opening the object must not fetch all of it
+    try:
+        response = client.get(f"/api/v1/submissions/{sub.pk}/download/")
+        for piece in response.streaming_content:
+            digest.update(piece)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 200 and response["Content-Length"] == str(len(content))
+    assert digest.hexdigest() == sub.sha256
+    assert peak < 4 << 20, f"peak {peak} bytes while streaming a {len(content)}-byte object"
 
 
 def test_stored_objects_are_private_to_anyone_without_the_key(
