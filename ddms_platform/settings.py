@@ -143,7 +143,7 @@ def default_storage_from_env() -> dict[str, Any]:
             f"AWS_S3_ADDRESSING_STYLE={addressing!r} is not one of path, virtual, auto"
         )
     return {
-        "BACKEND": "ddms_platform.core.storage.PrivateS3Storage",
+        "BACKEND": "ddms_platform.core.s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
             # Empty: AWS itself; otherwise the S3-compatible server's URL.

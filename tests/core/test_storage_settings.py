@@ -34,7 +34,7 @@ def test_it_defaults_to_the_local_disk():
 
 def test_a_bucket_name_alone_selects_private_s3_without_signed_urls():
     storage = _storage(AWS_STORAGE_BUCKET_NAME="ddms", AWS_LOCATION="/prod/")
-    assert storage["BACKEND"] == "ddms_platform.core.storage.PrivateS3Storage"
+    assert storage["BACKEND"] == "ddms_platform.core.s3.PrivateS3Storage"
     options = storage["OPTIONS"]
     assert options["bucket_name"] == "ddms" and options["location"] == "prod"
     assert options["default_acl"] == "private" and options["querystring_auth"] is False
