@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from django.core.files import File
 from storages.backends.s3 import S3Storage
@@ -15,6 +16,9 @@ from storages.utils import clean_name
 
 # Reads from the bucket move this much at a time.
 CHUNK_BYTES = 1 << 20
+# Uploads go in parts of this size, two at a time.
+PART_BYTES = 8 << 20
+PARTS_IN_FLIGHT = 2
 
 
 class _BodyStream(io.RawIOBase):
@@ -46,6 +50,15 @@ class PrivateS3Storage(S3Storage):
     arrives; anything that needs to seek (openpyxl, the validation engine) copies the stream
     to a local temporary file itself, in chunks.
     """
+
+    def __init__(self, **settings: Any) -> None:
+        if settings.get("transfer_config") is None:
+            config = TransferConfig(multipart_chunksize=PART_BYTES, max_concurrency=PARTS_IN_FLIGHT)
+            # s3transfer reads each part of an upload into memory and by default keeps up to
+            # ten of them (80 MiB per upload); two bound an upload's memory whatever its size.
+            config.max_in_memory_upload_chunks = PARTS_IN_FLIGHT
+            settings["transfer_config"] = config
+        super().__init__(**settings)
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if mode != "rb":

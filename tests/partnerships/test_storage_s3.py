@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 import tracemalloc
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from django.core.files import File
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from partnerships.choices import RequestState as S
@@ -106,6 +109,25 @@ def test_a_download_streams_the_object_without_holding_it_in_memory(
     assert response.status_code == 200 and response["Content-Length"] == str(len(content))
     assert digest.hexdigest() == sub.sha256
     assert peak < 4 << 20, f"peak {peak} bytes while streaming a {len(content)}-byte object"
+
+
+def test_an_upload_to_the_bucket_holds_two_parts_in_memory_not_the_file(s3_storage):
+    with tempfile.NamedTemporaryFile() as spooled:
+        block = os.urandom(1 << 20)
+        for _ in range(64):
+            spooled.write(block)
+        spooled.flush()
+        spooled.seek(0)
+        default_storage.exists("big.bin")  # builds the client first: only the upload counts
+        tracemalloc.start()
+        try:
+            name = default_storage.save("big.bin", File(spooled))
+            _current, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert default_storage.size(name) == 64 << 20
+    # boto3's default keeps up to ten 8 MiB parts in memory (72 MB for this file).
+    assert peak < 40 << 20, f"peak {peak} bytes while uploading 64 MiB"
 
 
 def test_stored_objects_are_private_to_anyone_without_the_key(
