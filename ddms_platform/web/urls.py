@@ -9,4 +9,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("public/", views.public_home, name="public-home"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -68,11 +68,15 @@ class Session:
         self.page = page
         self.base_url = base_url
         self.problems: list[str] = []
+        # Console messages a test expects (it asserts on them itself), by a part of their text.
+        self.expected: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
 
     def _console(self, message: Any) -> None:
         text = message.text
+        if any(part in text for part in self.expected):
+            return
         if message.type == "error" or "Content Security Policy" in text:
             self.problems.append(f"console {message.type}: {text}")
 

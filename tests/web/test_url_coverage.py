@@ -162,6 +162,8 @@ def _web_recipes() -> dict[str, Recipe]:
         ),
         "api-schema": Recipe(None, "/api/schema/"),
         "api-docs": Recipe(None, "/api/docs/"),
+        "api-redoc": Recipe(None, "/api/redoc/"),
+        "web:favicon": Recipe(None, "/favicon.ico"),
     }
 
 
