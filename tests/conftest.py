@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ from .services import need_services
 from .workers import WorkerProcess
 
 SERVICE_FIXTURES = {"services", "worker", "worker_factory"}
+# The smoke suite needs a running production stack (tests/smoke/stack.py sets the URL).
+collect_ignore = [] if os.environ.get("DDMS_SMOKE_URL") else ["smoke"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

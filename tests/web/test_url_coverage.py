@@ -124,6 +124,7 @@ def _web_recipes() -> dict[str, Recipe]:
             "city_user", "/indicators/EN-1/subscribe/", "post"
         ),
         "indicators:release-calendar": Recipe(None, "/releases/"),
+        "indicators:release-detail": Recipe(None, lambda w: f"/releases/{w.published.pk}/"),
         "indicators:city-dashboard": Recipe("city_user", "/city/"),
         "indicators:data-need-create": Recipe(
             "city_user", "/city/data-needs/", "post", {"title": "N", "purpose": "P", "columns": "a"}
