@@ -8,7 +8,6 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from . import services
+from . import demo_requests, services
 from .choices import AgreementState
 from .models import (
     Agreement,
@@ -34,15 +32,6 @@ from .models import (
 )
 
 DEMO = "(synthetic demo)"
-
-# ---------------------------------------------------------------------------------------------
-# HOOK for the other parts of the platform: add the dotted path of your loader here, e.g.
-# "partnerships.demo_requests.load" or "indicators.demo.load". Each is called, in order, with
-# the DemoContext after the registry is loaded (ctx.orgs, ctx.users, ctx.objects hold what the
-# registry made) and must be idempotent, like the loaders below.
-# A loader may also take no argument (the indicators one does).
-EXTRA_LOADERS: list[str] = ["partnerships.demo_requests.load", "indicators.demo.load"]
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -417,24 +406,31 @@ def load_knowledge_base(ctx: DemoContext) -> None:
         services.article_publish(article=article, actor=ctx.actor)
 
 
-REGISTRY_LOADERS: list[Callable[[DemoContext], None]] = [
+DemoLoader = Callable[[DemoContext], Any]
+
+REGISTRY_LOADERS: list[DemoLoader] = [
     load_accounts_and_organisations,
     load_agreements,
     load_pilot,
     load_knowledge_base,
+    demo_requests.load,
 ]
+# Loaders of the apps above this one (indicators), registered from their AppConfig.ready():
+# each runs after the registry's, with the same DemoContext (ctx.orgs, ctx.users, ctx.objects),
+# and must be idempotent like the loaders above.
+EXTRA_LOADERS: list[DemoLoader] = []
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    """Add an app's demo loader (once), to run after the registry's."""
+    if loader not in EXTRA_LOADERS:
+        EXTRA_LOADERS.append(loader)
 
 
 def load(stdout: Any) -> DemoContext:
-    """Run the registry loaders, then every loader named in EXTRA_LOADERS, in one transaction."""
+    """Run the registry loaders, then every registered app's loader, in one transaction."""
     ctx = DemoContext(stdout=stdout)
     with transaction.atomic():
-        for loader in REGISTRY_LOADERS:
+        for loader in [*REGISTRY_LOADERS, *EXTRA_LOADERS]:
             loader(ctx)
-        for path in EXTRA_LOADERS:
-            loader = import_string(path)
-            if inspect.signature(loader).parameters:
-                loader(ctx)
-            else:
-                loader()
     return ctx
