@@ -165,6 +165,9 @@ def _web_recipes() -> dict[str, Recipe]:
         "api-docs": Recipe(None, "/api/docs/"),
         "api-redoc": Recipe(None, "/api/redoc/"),
         "web:favicon": Recipe(None, "/favicon.ico"),
+        "web:account": Recipe("partner_a_user", "/account/"),
+        "web:account-token-create": Recipe("partner_a_user", "/account/token/", "post"),
+        "web:account-token-revoke": Recipe("partner_a_user", "/account/token/revoke/", "post"),
     }
 
 
