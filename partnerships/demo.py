@@ -434,3 +434,28 @@ def load(stdout: Any) -> DemoContext:
         for loader in [*REGISTRY_LOADERS, *EXTRA_LOADERS]:
             loader(ctx)
     return ctx
+
+
+def logins_table(logins: list[tuple[str, str, str]]) -> str:
+    """The demo accounts as a table: username, role, password."""
+    width = max(len(u) for u, _r, _p in logins)
+    role_width = max(len(r) for _u, r, _p in logins)
+    lines = [
+        "Demo logins (demo only — never use these accounts in production):",
+        f"  {'username'.ljust(width)}  {'role'.ljust(role_width)}  password",
+        *(f"  {u.ljust(width)}  {r.ljust(role_width)}  {p}" for u, r, p in logins),
+        "Set DDMS_DEMO_PASSWORD before the first run to choose the password of every account "
+        "(existing accounts keep theirs).",
+    ]
+    return "\n".join(lines)
+
+
+def logins_banner() -> str:
+    """The logins table for `run_platform`, when the demo accounts exist ("" otherwise)."""
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[a[0] for a in ACCOUNTS])
+        .values_list("username", flat=True)
+    )
+    logins = [(u, label, demo_password(u)) for u, label, _o, _r in ACCOUNTS if u in existing]
+    return logins_table(logins) if logins else ""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from .conftest import body_text, csrf_token, eventually, messages_to, sign_in
+from .conftest import body_text, browser_sign_in, csrf_token, eventually, messages_to, sign_in
 
 REQUEST_TITLE = "Number of prepaid and smart meters by municipality, 2025"
 # Row 3 breaks the schema twice: an unknown meter type and a negative count.
 CSV = b"territory_code,meter_type,meters\nRS-KG,prepaid,1200\nRS-KG,analogue,-5\n"
 
 
-def test_partner_upload_is_validated_and_the_uploader_is_told(base_url):
+def test_partner_upload_is_validated_and_the_uploader_is_told(base_url, web):
     partner = sign_in("partner.power")
     portal = partner.get(f"{base_url}/portal/", timeout=10)
     assert portal.status_code == 200
@@ -49,3 +49,11 @@ def test_partner_upload_is_validated_and_the_uploader_is_told(base_url):
     text = body_text(mail)
     assert f"{base_url}{submission_path.group(0)}" in text  # the page the partner uses
     assert "/api/v1/" not in text
+
+    # The recipient follows the link in Chromium, signed in, and reads the report page.
+    link = re.search(rf"{re.escape(base_url)}/submissions/\d+/", text).group(0)
+    browser_sign_in(web, "partner.power")
+    assert web.page.goto(link).status == 200
+    assert "The file has 2 errors" in web.page.locator("#report-verdict").inner_text()
+    assert web.page.locator("#error-table tbody tr").count() >= 1
+    web.screenshot("smoke-report-from-email")
