@@ -1,9 +1,9 @@
 """Run the platform as deployed and the black-box smoke suite against it, in one command.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ddms CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \\
-        .venv/bin/python tests/smoke/stack.py            # start, run tests/smoke, stop
-    ... tests/smoke/stack.py --serve                     # start and keep running (Ctrl-C stops)
-    ... tests/smoke/stack.py -- -k upload -x             # arguments after -- go to pytest
+        .venv/bin/python -m tests.smoke.stack            # start, run tests/smoke, stop
+    ... -m tests.smoke.stack --serve                     # start and keep running (Ctrl-C stops)
+    ... -m tests.smoke.stack -- -k upload -x             # arguments after -- go to pytest
 
 The stack is production mode (`DDMS_DEV=0`, a random secret key, collected static files with
 the manifest storage) on loopback: gunicorn with two workers, a separate `celery worker` and
@@ -24,37 +24,21 @@ import argparse
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from tests.services import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "test-artifacts" / "smoke"
 BIN = Path(sys.executable).parent
 START_TIMEOUT = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(what: str, condition: Callable[[], bool], timeout: float = START_TIMEOUT) -> None:
-    """Poll `condition` until it holds; fail with `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.25)
-    raise RuntimeError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
 def smoke_database(url: str) -> tuple[str, str]:
@@ -172,10 +156,13 @@ class Stack:
                 *("-b", f"127.0.0.1:{self.port}", "-w", "2", "--access-logfile", "-"),
             ],
         )
-        wait_for("gunicorn /healthz", self.healthy)
-        wait_for("the SMTP sink", lambda: self.maildir.exists())
-        wait_for("the celery worker", lambda: self.log_has("worker", " ready."))
-        wait_for("celery beat", lambda: self.log_has("beat", "beat: Starting..."))
+        for what, ready in [
+            ("gunicorn /healthz", self.healthy),
+            ("the SMTP sink", self.maildir.exists),
+            ("the celery worker", lambda: self.log_has("worker", " ready.")),
+            ("celery beat", lambda: self.log_has("beat", "beat: Starting...")),
+        ]:
+            wait_for(ready, timeout=START_TIMEOUT, interval=0.25, what=what)
 
     def stop(self) -> None:
         for child in self.children.values():

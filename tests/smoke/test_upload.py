@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from .conftest import body_text, browser_sign_in, csrf_token, eventually, messages_to, sign_in
+from tests.services import wait_for
+
+from .conftest import body_text, browser_sign_in, csrf_token, messages_to, sign_in
 
 REQUEST_TITLE = "Number of prepaid and smart meters by municipality, 2025"
 # Row 3 breaks the schema twice: an unknown meter type and a negative count.
@@ -33,7 +35,7 @@ def test_partner_upload_is_validated_and_the_uploader_is_told(base_url, web):
         assert status.status_code == 200
         return status.text if "Failed" in status.text or "Passed" in status.text else None
 
-    status = eventually("the worker to validate the upload", finished, timeout=60)
+    status = wait_for(finished, timeout=60, interval=0.5, what="the worker to validate the upload")
     assert "Failed" in status
     report = partner.get(upload.url, timeout=10).text
     assert "constraint-error" in report
@@ -45,7 +47,9 @@ def test_partner_upload_is_validated_and_the_uploader_is_told(base_url, web):
             if submission_path.group(0) in body_text(m)
         ]
 
-    mail = eventually("the validation e-mail at the SMTP sink", delivered, timeout=60)[0]
+    mail = wait_for(
+        delivered, timeout=60, interval=0.5, what="the validation e-mail at the SMTP sink"
+    )[0]
     text = body_text(mail)
     assert f"{base_url}{submission_path.group(0)}" in text  # the page the partner uses
     assert "/api/v1/" not in text

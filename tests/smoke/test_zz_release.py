@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from .conftest import eventually
+from tests.services import wait_for
 
 
 def test_scheduled_release_is_published_by_beat(base_url, scheduled_release):
@@ -17,7 +17,7 @@ def test_scheduled_release_is_published_by_beat(base_url, scheduled_release):
         body = response.json()
         return body if body["state"] == "published" else None
 
-    release = eventually("beat to publish the release", published, timeout=90)
+    release = wait_for(published, timeout=90, interval=0.5, what="beat to publish the release")
     assert release["published_at"]
     calendar = requests.get(f"{base_url}/releases/", timeout=10).text
     assert "Smoke test release" in calendar
