@@ -90,9 +90,10 @@ class Session:
         self.page.get_by_role("button", name="Sign in").last.click()
         self.page.wait_for_load_state()
 
-    def screenshot(self, name: str) -> None:
+    def screenshot(self, name: str, *, full_page: bool = True) -> None:
+        """Save the page; very long pages (the API docs) take only the visible part."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def test_swagger_ui_lists_the_operations(web):
     operations.first.wait_for()
     assert operations.count() > 50
     assert web.page.locator(".opblock-summary-path", has_text="/api/v1/indicators/").count() >= 1
-    web.screenshot("api-docs-swagger")
+    web.screenshot("api-docs-swagger", full_page=False)
     assert outside == []  # no CDN: every script, style and font is served by the site
 
 
@@ -40,6 +40,6 @@ def test_redoc_lists_the_operations(web):
         web.go("/api/redoc/")
         web.page.locator("[data-section-id^='operation/']").first.wait_for(state="attached")
     assert web.page.locator("[data-section-id^='operation/']").count() > 50
-    web.screenshot("api-docs-redoc")
+    web.screenshot("api-docs-redoc", full_page=False)
     assert outside == []
     assert "Content Security Policy" in logo.value.text

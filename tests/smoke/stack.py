@@ -183,7 +183,15 @@ class Stack:
             print("\n".join(text[-lines:]))
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
+    # Ctrl-C or a SIGTERM (also when started in the background, where SIGINT is ignored)
+    # unwinds through `finally`, which stops every child.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )

@@ -40,7 +40,7 @@ def test_api_docs_list_the_operations(web):
     web.go("/api/docs/")
     web.page.locator(".opblock").first.wait_for()
     assert web.page.locator(".opblock").count() > 50
-    web.screenshot("smoke-api-docs")
+    web.screenshot("smoke-api-docs", full_page=False)
 
 
 def test_production_mode_answers_404_not_a_debug_page(base_url):
