@@ -33,6 +33,7 @@ def test_swagger_ui_lists_the_operations(web):
 def test_redoc_lists_the_operations(web):
     outside = _outside_responses(web)
     web.page.set_viewport_size({"width": 1280, "height": 900})  # ReDoc hides its menu on phones
+    web.page.set_default_timeout(30_000)  # ReDoc lays out the whole schema before it shows
     # ReDoc's attribution logo is the one thing it would fetch from a CDN: the CSP blocks it
     # (the browser logs that) and nothing leaves the site.
     web.expected.append("cdn.redoc.ly/redoc/logo-mini.svg")
