@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.notify.conftest import smtp_sink  # noqa: F401 - shared fixtures
 from tests.services import services_required
 from tests.web.conftest import _fast_passwords, browse, pages  # noqa: F401 - shared fixtures
 
