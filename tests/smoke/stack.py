@@ -176,6 +176,15 @@ class Stack:
                 child.kill()
                 child.wait()
 
+    def forget_queue(self) -> None:
+        """Delete every Redis key naming the private queue (the name is random: all are ours)."""
+        import redis
+
+        client = redis.Redis.from_url(self.env["CELERY_BROKER_URL"])
+        keys = list(client.scan_iter(match=f"*{self.env['CELERY_TASK_DEFAULT_QUEUE']}*"))
+        if keys:
+            client.delete(*keys)
+
     def print_logs(self, lines: int = 40) -> None:
         for name in self.children:
             text = (LOGS / f"{name}.log").read_text(errors="replace").splitlines()
@@ -238,6 +247,7 @@ def main(argv: list[str]) -> int:
         raise
     finally:
         stack.stop()
+        stack.forget_queue()
 
 
 if __name__ == "__main__":
