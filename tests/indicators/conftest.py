@@ -18,6 +18,7 @@ from indicators.models import Observation, Publication, Territory
 from indicators.periods import dims_key, parse_period
 from partnerships.choices import AgreementState, RequestState, RunStatus
 from partnerships.models import Submission, ValidationRun
+from tests.web.conftest import pages  # noqa: F401 - the page world (e-mail links, release page)
 
 from ..factories import AgreementFactory, DataRequestFactory, IndicatorFactory, TerritoryFactory
 
