@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .checks import TableChecker, header_errors
+from .dialect import Dialect, DialectError, load_dialect
+from .encoding import source_size
 from .exceptions import SchemaError, SourceError, TabularError
+from .foreignkeys import References
 from .plausibility import PlausibilityChecker
 from .reader import (
     DEFAULT_CHUNK_ROWS,
@@ -19,6 +22,7 @@ from .reader import (
     RaggedRows,
     TableSource,
     UnusableSource,
+    as_source,
     open_source,
     prefetch,
 )
@@ -26,9 +30,12 @@ from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
 from .schema import Schema, load_schema
 
 __all__ = [
+    "Dialect",
+    "DialectError",
     "SchemaError",
     "SourceError",
     "TabularError",
+    "load_dialect",
     "load_schema",
     "report_to_csv_rows",
     "validate",
@@ -36,9 +43,12 @@ __all__ = [
 
 
 def validate(
-    path: str | Path,
+    path: str | Path | IO[bytes],
     schema: dict[str, Any] | Schema,
     *,
+    dialect: dict[str, Any] | Dialect | None = None,
+    references: References | None = None,
+    format: str | None = None,
     progress: Callable[[int], None] | None = None,
     max_errors: int = 1000,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
@@ -51,6 +61,11 @@ def validate(
 ) -> dict[str, Any]:
     """Validate a CSV or XLSX file against a Table Schema and return the report dict.
 
+    ``path`` is a path or a seekable binary stream (read several times from the start).
+    ``dialect`` is a CSV Dialect descriptor (detection when absent); ``references`` maps
+    external foreign-key resource names to their allowed key tuples; ``format`` ("csv" or
+    "xlsx") skips sniffing the content.
+
     Raises :class:`SchemaError` for an invalid schema and :class:`SourceError` when ``path``
     is not a readable file (the CLI maps both to exit code 2). A file that exists but cannot
     be used (empty, binary, undecodable, zip bomb, broken workbook) gives a report with one
@@ -60,10 +75,12 @@ def validate(
     and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings.
     """
     checked = load_schema(schema)
+    checked_dialect = load_dialect(dialect)
     options: dict[str, Any] = {
         "progress": progress,
         "max_errors": max_errors,
         "spill_keys": spill_keys,
+        "references": references,
         "plausibility_options": {
             "previous": previous,
             "previous_keys": previous_keys,
@@ -72,7 +89,13 @@ def validate(
         },
     }
     try:
-        source = open_source(path, chunk_rows=chunk_rows, max_xlsx_bytes=max_xlsx_bytes)
+        source = open_source(
+            path,
+            chunk_rows=chunk_rows,
+            max_xlsx_bytes=max_xlsx_bytes,
+            dialect=checked_dialect,
+            format=format,
+        )
     except UnusableSource as problem:
         return unusable_report(problem.error_type, problem.note, {"bytes": _size(path)})
     stats = {
@@ -101,12 +124,18 @@ def _run(
     progress: Callable[[int], None] | None,
     max_errors: int,
     spill_keys: int | None,
+    references: References | None,
     plausibility_options: dict[str, Any],
 ) -> dict[str, Any]:
     errors = ErrorLog(max_errors)
     warnings = ErrorLog(max_errors)
-    errors.add_entries(header_errors(schema, source.labels))
-    checker = TableChecker(schema, source.labels, errors, spill_keys=spill_keys)
+    if source.header:
+        errors.add_entries(header_errors(schema, source.labels))
+    else:
+        source.labels = schema.field_names  # no header: fields are the columns, in order
+    checker = TableChecker(
+        schema, source.labels, errors, spill_keys=spill_keys, references=references
+    )
     plausibility = PlausibilityChecker(
         checker.fields, schema.extension, warnings, **plausibility_options
     )
@@ -118,6 +147,9 @@ def _run(
             warnings.flush()
             if progress is not None:
                 progress(checker.rows)
+        checker.finish()
+        errors.flush()
+        errors.sort()
     finally:
         checker.close()
     return build_report(
@@ -129,8 +161,8 @@ def _run(
     )
 
 
-def _size(path: str | Path) -> int | None:
+def _size(path: str | Path | IO[bytes]) -> int | None:
     try:
-        return Path(path).stat().st_size
-    except OSError:
+        return source_size(as_source(path))
+    except (OSError, SourceError):
         return None

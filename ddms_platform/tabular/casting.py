@@ -22,15 +22,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import values as typed
 from .schema import Field
 
 NOT_BARE = r"((^[^-\d]*)|(\D*$))"  # frictionless' pattern for non-bare numbers
-# Cheap approximations of the validators frictionless uses for string formats.
-FORMAT_RES = {
-    "email": r"^[^@\s]+@[^@\s]+\.[^@\s.]+$",
-    "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$",
-    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-}
 CACHE_LIMIT = 200_000
 
 
@@ -140,10 +135,8 @@ def _read_boolean(field: Field, cell: str) -> bool | None:
 
 
 def _read_string(field: Field, cell: str) -> str | None:
-    regex = FORMAT_RES.get(field.format)
-    if regex and not re.match(regex, cell):
-        return None
-    return cell
+    reader = typed.string_format_reader(field.format)
+    return cell if reader is None else reader(cell)
 
 
 SCALAR_READERS: dict[str, Callable[[Field, str], Any]] = {
@@ -156,7 +149,16 @@ SCALAR_READERS: dict[str, Callable[[Field, str], Any]] = {
     "boolean": _read_boolean,
     "string": _read_string,
     "any": lambda field, cell: cell,
+    "yearmonth": typed.read_yearmonth,
+    "duration": typed.read_duration,
+    "geopoint": typed.read_geopoint,
+    "geojson": typed.read_geojson,
+    "object": typed.read_object,
+    "array": typed.read_array,
+    "list": typed.read_list,
 }
+# Types whose parsed values are exact integers (compared and hashed as int64).
+INT_VALUED = ("date", "year", "yearmonth")
 
 
 def read_scalar(field: Field, value: Any) -> Any:
@@ -172,6 +174,17 @@ def read_scalar(field: Field, value: Any) -> Any:
     if field.type in ("integer", "year") and isinstance(value, int) and not isinstance(value, bool):
         return value
     if field.type == "boolean" and isinstance(value, bool):
+        return value
+    if field.type == "yearmonth" and isinstance(value, list | tuple) and len(value) == 2:
+        year, month = value
+        return year * 12 + month - 1 if isinstance(year, int) and isinstance(month, int) else None
+    if field.type == "geopoint" and isinstance(value, list | tuple):
+        return typed.geopoint_checked(tuple(value))
+    if field.type == "array" and isinstance(value, list):
+        return value
+    if field.type in ("object", "geojson") and isinstance(value, dict):
+        return value
+    if field.type == "any":
         return value
     return None
 
@@ -257,10 +270,9 @@ class Caster:
             values = _mask(pc.is_in(column, pa.array(f.true_values, pa.string())))
             return Cast(ok, values)
         if ftype == "string":
-            regex = FORMAT_RES.get(self.field.format)
-            if not regex:
+            if self.field.format == "default":
                 return Cast(np.ones(len(column), bool), column)
-            return Cast(_mask(pc.match_substring_regex(column, regex)), column)
+            return Cast(self._per_distinct(column).ok, column)
         if ftype == "any":
             return Cast(np.ones(len(column), bool), column)
         # dates, times and years: few distinct values per chunk, parsed exactly in Python
@@ -343,8 +355,13 @@ class Caster:
     def _per_distinct(self, column: pa.Array) -> Cast:
         parsed, indices = self._distinct(column)
         ok_d = np.array([v is not None for v in parsed], dtype=bool)
-        if self.field.type in ("date", "year"):
-            values_d = np.array([v if v is not None else 0 for v in parsed], dtype=np.int64)
+        values_d: np.ndarray
+        if self.field.type in INT_VALUED:
+            try:
+                values_d = np.array([v if v is not None else 0 for v in parsed], dtype=np.int64)
+            except OverflowError:  # a year beyond int64 (only in yearmonth): exact objects
+                values_d = np.empty(len(parsed), dtype=object)
+                values_d[:] = parsed
         else:
             values_d = np.empty(len(parsed), dtype=object)
             values_d[:] = parsed
@@ -369,7 +386,7 @@ def identity_keys(field: Field, cast: Cast, column: pa.Array) -> tuple[np.ndarra
         comparable = ~np.isnan(values)
         clean = np.where(values == 0, 0.0, values)  # -0.0 equals 0.0
         return clean.view(np.uint64), comparable
-    if isinstance(values, np.ndarray):  # object: big ints, datetimes, times
-        text = np.array([str(v) for v in values], dtype=object)
+    if isinstance(values, np.ndarray):  # object: big ints, datetimes, times, JSON…
+        text = np.array([typed.canonical(v) for v in values], dtype=object)
         return pd.util.hash_array(text), comparable
     return pd.util.hash_array(column.to_numpy(zero_copy_only=False)), comparable
