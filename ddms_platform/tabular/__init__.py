@@ -25,6 +25,7 @@ from .reader import (
     as_source,
     open_source,
     prefetch,
+    sniff_format,
 )
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
 from .schema import Schema, load_schema
@@ -38,6 +39,7 @@ __all__ = [
     "load_dialect",
     "load_schema",
     "report_to_csv_rows",
+    "sniff_format",
     "validate",
 ]
 

@@ -44,6 +44,7 @@ class Dialect:
     skip_initial_space: bool = False
     comment_char: str | None = None
     comment_rows: tuple[int, ...] = field(default_factory=tuple)
+    header_rows_declared: bool = False
 
     @property
     def simple(self) -> bool:
@@ -57,6 +58,12 @@ class Dialect:
             and self.comment_char is None
             and not self.comment_rows
         )
+
+    def is_comment(self, row_number: int, cells: list[str]) -> bool:
+        """A row frictionless skips: listed in ``commentRows`` or starting with ``commentChar``."""
+        if self.comment_char and cells and cells[0].startswith(self.comment_char):
+            return True
+        return row_number in self.comment_rows
 
     @property
     def first_content_row(self) -> int:
@@ -74,12 +81,6 @@ class Dialect:
             "escapechar": self.escape_char,
             "skipinitialspace": self.skip_initial_space,
         }
-
-    def is_comment(self, row_number: int, cells: list[str]) -> bool:
-        """A row frictionless skips: listed in ``commentRows`` or starting with ``commentChar``."""
-        if self.comment_char and cells and cells[0].startswith(self.comment_char):
-            return True
-        return row_number in self.comment_rows
 
 
 def _char(raw: dict[str, Any], key: str, *, allow_empty: bool = False) -> str | None:
@@ -141,6 +142,7 @@ def load_dialect(descriptor: Any) -> Dialect:
         skip_initial_space=_bool(descriptor, "skipInitialSpace", False),
         comment_char=_char(descriptor, "commentChar"),
         comment_rows=_rows(descriptor, "commentRows", ()),
+        header_rows_declared="headerRows" in descriptor or "header" in descriptor,
     )
     if dialect.delimiter is not None and dialect.delimiter in ("\n", "\r", dialect.quote_char):
         raise DialectError('dialect "delimiter" cannot be a newline or the quote character')

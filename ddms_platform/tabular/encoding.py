@@ -22,8 +22,9 @@ CYRILLIC_CODEPAGES = ["cp1251", "koi8-r", "iso-8859-5", "cp866"]
 # ISO-8859-2) and the old Mac default (mac-roman, from Excel on a Mac).
 LATIN_CODEPAGES = ["cp1252", "cp1250", "iso-8859-2", "mac-roman"]
 # Accented letters of the languages written in those code pages, weighted by how common
-# they are: a wrong code page turns them into rare letters, symbols or misplaced capitals.
-COMMON_LATIN = set("éèàùâêîôûëïüçäößñáíóúãõøåæœčšžěřůýąęłśćńőűťďňżÉÈÀÄÖÜÇÑÁÍÓÚČŠŽŘŁŚŻ")
+# they are in the region (so not Portuguese ã, õ: "Győr" is Hungarian, not "Gyõr"): a wrong
+# code page turns them into rare letters, symbols or misplaced capitals.
+COMMON_LATIN = set("éèàùâêîôûëïüçäößñáíóúøåæœčšžěřůýąęłśćńőűťďňżÉÈÀÄÖÜÇÑÁÍÓÚČŠŽŘŁŚŻ")
 # Share of non-ASCII characters that must be Cyrillic letters for a code page to be plausible.
 MIN_CYRILLIC_SHARE = 0.9
 

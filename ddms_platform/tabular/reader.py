@@ -107,17 +107,21 @@ def as_source(source: str | Path | IO[bytes]) -> Source:
     return source
 
 
-def sniff_format(source: Source) -> str:
-    """``"xlsx"`` for a zip archive (a workbook), otherwise ``"csv"``: by content, never name."""
+def sniff_format(source: str | Path | IO[bytes]) -> str:
+    """``"xlsx"`` for a zip archive (a workbook), otherwise ``"csv"``: by content, never name.
+
+    The one decision shared by the upload, the worker and the command line.
+    """
     import zipfile
 
-    with open_binary(source) as fh:
+    checked = as_source(source)
+    with open_binary(checked) as fh:
         head = fh.read(4)
-    if head == b"PK\x03\x04":
-        return "xlsx"
-    if isinstance(source, Path):
-        return "xlsx" if zipfile.is_zipfile(source) else "csv"
-    return "xlsx" if zipfile.is_zipfile(source) else "csv"
+        if head == b"PK\x03\x04":
+            return "xlsx"
+        # a zip with a prefix (self-extracting) starts elsewhere: its directory tells
+        fh.seek(0)
+        return "xlsx" if zipfile.is_zipfile(fh) else "csv"
 
 
 def open_source(
@@ -199,6 +203,26 @@ def _labels(rows: Iterator[tuple[int, list[str]]], dialect: Dialect) -> list[str
     return labels
 
 
+def _header_after_comments(
+    source: Source, encoding: str, bom: int, dialect: Dialect, delimiter: str
+) -> Dialect:
+    """With comments and no declared ``headerRows`` the header is the first other row.
+
+    (frictionless finds it so; it also guesses a header row by width when no dialect says,
+    which we do not: see README.)
+    """
+    import dataclasses
+
+    rows = _text_rows(source, encoding, bom, dialect, delimiter)
+    try:
+        for number, cells in rows:
+            if not dialect.is_comment(number, cells):
+                return dataclasses.replace(dialect, header_rows=(number,))
+    finally:
+        rows.close()  # type: ignore[attr-defined]  # a generator: stop reading
+    return dialect
+
+
 def _text_rows(
     source: Source, encoding: str, bom: int, dialect: Dialect, delimiter: str
 ) -> Iterator[tuple[int, list[str]]]:
@@ -256,6 +280,8 @@ def _open_csv(source: Source, size: int, chunk_rows: int, dialect: Dialect) -> T
         "utf-8", errors="ignore"
     )
     delimiter = dialect.delimiter or sniff_delimiter(sample)
+    if dialect.comment_char and not dialect.header_rows_declared:
+        dialect = _header_after_comments(source, encoding, bom, dialect, delimiter)
     # the header is read from the stream, not the sample: it may be longer than the sample
     header_rows = _text_rows(source, encoding, bom, dialect, delimiter)
     labels = _labels(header_rows, dialect)

@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -21,6 +21,7 @@ from ddms_platform.notify.services import outbox_record, publish_after_commit, r
 from ..choices import RunStatus
 from ..models import ValidationRun
 from ..plausibility import previous_values_options
+from ..references import references_for
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +77,23 @@ class _Progress:
             time.sleep(self.delay)  # test-only: lets a test kill the worker mid-run
 
 
-def run_engine(path: Path, schema: dict[str, Any], *, progress: Any = None) -> dict[str, Any]:
-    """Validate one file as the worker does (also used by the `validate_dataset` command)."""
+def run_engine(
+    path: Path | IO[bytes],
+    schema: dict[str, Any],
+    *,
+    dialect: dict[str, Any] | None = None,
+    progress: Any = None,
+) -> dict[str, Any]:
+    """Validate one file as the worker does (also used by the `validate_dataset` command).
+
+    The format (CSV or XLSX) is sniffed from the content, as on upload; the request's
+    dialect and the platform's code lists (foreign keys to ``ddms:`` resources) apply.
+    """
     return tabular.validate(
         path,
         schema,
+        dialect=dialect or None,
+        references=references_for(schema),
         progress=progress,
         max_errors=settings.DDMS_VALIDATION_MAX_ERRORS,
         chunk_rows=settings.DDMS_VALIDATION_CHUNK_ROWS,
@@ -114,6 +127,7 @@ def validation_run_execute(*, run_id: int) -> ValidationRun | None:
         report = run_engine(
             Path(submission.file.path),
             submission.request.table_schema,
+            dialect=submission.request.dialect,
             progress=_Progress(run.pk),
         )
     except tabular.SchemaError as exc:

@@ -235,6 +235,14 @@ DIALECTS = {
     "header-rows-joined": ("a,b,c\n,part,\n1,x,2\n", {"headerRows": [1, 2]}),
     "header-row-two": ("junk,junk,junk\na,b,c\n1,x,2\nx,y,z\n", {"headerRows": [2]}),
     "comment-char": ("a,b,c\n# a comment\n1,x,2\n#,,\nx,y,1\n", {"commentChar": "#"}),
+    "comment-above-header": (
+        "# exported today\na,b,c\n1,x,2\n# note\nx,y,1\n",
+        {"commentChar": "#"},
+    ),
+    "comment-and-header-row-two": (
+        "#,c\njunk,junk,junk\na,b,c\n1,x,2\n",
+        {"commentChar": "#", "headerRows": [2]},
+    ),
     "comment-rows": ("a,b,c\n1,x,2\nx,y,z\n3,w,4\n", {"commentRows": [3]}),
     "quote-char": ("a,b,c\n1,'x,y',2\n2,'it''s',3\n", {"quoteChar": "'"}),
     "escape-char": ('a,b,c\n1,"x\\"y",2\n2,x\\,y,3\n', {"escapeChar": "\\", "doubleQuote": False}),
