@@ -28,6 +28,7 @@ from .reader import (
     sniff_format,
 )
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
+from .rows import TableRows, typed_text
 from .schema import Schema, load_schema
 
 __all__ = [
@@ -35,11 +36,15 @@ __all__ = [
     "DialectError",
     "SchemaError",
     "SourceError",
+    "Schema",
+    "TableRows",
+    "UnusableSource",
     "TabularError",
     "load_dialect",
     "load_schema",
     "report_to_csv_rows",
     "sniff_format",
+    "typed_text",
     "validate",
 ]
 

@@ -55,7 +55,8 @@ def _read_integer(field: Field, cell: str) -> int | None:
         return None
 
 
-def _read_number(field: Field, cell: str) -> float | None:
+def number_decimal(field: Field, cell: str) -> Decimal | None:
+    """The exact number in a cell, read as frictionless reads it (processors applied)."""
     cell = cell.strip()
     if field.number_processor:
         if not field.bare_number:
@@ -65,8 +66,14 @@ def _read_number(field: Field, cell: str) -> float | None:
             return None
         cell = cell.replace(field.decimal_char, ".")
     try:
-        value = Decimal(cell)
+        return Decimal(cell)
     except (InvalidOperation, ValueError):
+        return None
+
+
+def _read_number(field: Field, cell: str) -> float | None:
+    value = number_decimal(field, cell)
+    if value is None:
         return None
     return float("nan") if value.is_nan() else float(value)
 

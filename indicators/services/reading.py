@@ -1,46 +1,64 @@
-"""Reading a submission's table with pandas: CSV (encoding detected) or XLSX, all as text."""
+"""Reading an accepted submission through the validation engine, one chunk at a time.
+
+The same reader as validation (content sniffing, encoding, the request's dialect, physical
+row numbers) and the same cell readers (the schema field's decimalChar/groupChar, date
+formats): a file that validates is read exactly as it was validated, in bounded memory.
+"""
 
 from __future__ import annotations
 
-import io
+import contextlib
+from collections.abc import Iterator
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
+from ddms_platform import tabular
 from ddms_platform.core.errors import DomainError
 from partnerships.models import Submission
 
-
-def _decode(data: bytes, declared: str) -> str:
-    # Explicit attempts first: partners send UTF-8 or Windows-1251; detection is the fallback.
-    for encoding in [e for e in (declared, "utf-8-sig", "cp1251") if e]:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    best = from_bytes(data).best()
-    if best is None:
-        raise DomainError("The file's text encoding could not be detected.", code="encoding_error")
-    return str(best)
+CHUNK_ROWS = 50_000
 
 
-def read_table(submission: Submission) -> pd.DataFrame:
-    """The submission's rows as a DataFrame of strings (no value is guessed or converted)."""
-    with submission.file.open("rb") as handle:
-        data = handle.read()
+class SubmissionTable:
+    """The submission's labels and its rows as DataFrames of canonical text."""
+
+    def __init__(self, rows: tabular.TableRows, schema: tabular.Schema | None) -> None:
+        self.rows = rows
+        self.labels = rows.labels
+        # a file that passed validation has exactly the schema's names as labels; a label
+        # no field is named after is read as text
+        by_name = {f.name: f for f in schema.fields} if schema is not None else {}
+        self._fields = {label: by_name.get(label) for label in self.labels}
+
+    def frames(self, columns: list[str]) -> Iterator[pd.DataFrame]:
+        """Chunks of the named columns, indexed by physical row number; a cell that is not
+        of its field's type is None (validation has refused such files)."""
+        positions = {name: self.labels.index(name) for name in dict.fromkeys(columns)}
+        for numbers, arrays in self.rows.chunks():
+            data = {}
+            for name, i in positions.items():
+                texts = pd.Series(arrays[i].to_numpy(zero_copy_only=False), dtype=object)
+                distinct = {t: tabular.typed_text(self._fields[name], t) for t in texts.unique()}
+                data[name] = texts.map(distinct).to_numpy()
+            yield pd.DataFrame(data, index=pd.Index(numbers, name="row"))
+
+
+@contextlib.contextmanager
+def open_table(submission: Submission) -> Iterator[SubmissionTable]:
+    """Open the stored file (a seekable stream from storage) as a :class:`SubmissionTable`."""
+    request = submission.request
     try:
-        if submission.format == "xlsx":
-            df = pd.read_excel(
-                io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False
+        schema = tabular.load_schema(request.table_schema) if request.table_schema else None
+    except tabular.SchemaError:
+        schema = None  # the loader maps columns itself; an unusable schema only loses typing
+    with submission.file.open("rb") as handle:
+        try:
+            rows = tabular.TableRows(
+                handle,
+                dialect=request.dialect or None,
+                format=submission.format or None,
+                chunk_rows=CHUNK_ROWS,
             )
-        else:
-            df = pd.read_csv(
-                io.StringIO(_decode(data, submission.encoding)),
-                dtype=str,
-                keep_default_na=False,
-                skipinitialspace=False,
-            )
-    except (ValueError, pd.errors.ParserError, OSError) as exc:
-        raise DomainError(f"The file cannot be read: {exc}", code="unreadable_file") from exc
-    df.columns = [str(c).strip() for c in df.columns]
-    return df.fillna("")
+        except (tabular.TabularError, tabular.UnusableSource) as exc:
+            raise DomainError(f"The file cannot be read: {exc}", code="unreadable_file") from exc
+        yield SubmissionTable(rows, schema)
