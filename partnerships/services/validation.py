@@ -130,6 +130,8 @@ def validation_run_execute(*, run_id: int) -> ValidationRun | None:
             dialect=submission.request.dialect,
             progress=_Progress(run.pk),
         )
+    except tabular.DialectError as exc:
+        error = f"The request's CSV dialect is not a valid CSV Dialect: {exc}"
     except tabular.SchemaError as exc:
         error = f"The request's table schema is not a valid Table Schema: {exc}"
     except tabular.SourceError as exc:
