@@ -109,7 +109,25 @@ def _string_list(value: Any, what: str) -> list[str]:
     return list(value)
 
 
-def _load_field(index: int, raw: Any, missing_values: list[str]) -> Field:
+V2_ONLY_CONSTRAINTS = ("exclusiveMinimum", "exclusiveMaximum")
+
+
+def datapackage_version(descriptor: dict[str, Any]) -> str:
+    """ "v1", "v2" or "unknown", from ``$schema`` as frictionless 5.21 resolves it.
+
+    No ``$schema`` is v1 (the spec says so); a datapackage.org profile URL gives its
+    version; any other URL is "unknown", for which both versions' features are accepted.
+    """
+    profile = descriptor.get("$schema")
+    if not profile:
+        return "v1"
+    match = re.search(r"datapackage\.org/profiles/(\d+)\.\d+/", str(profile))
+    if match and match.group(1) in ("1", "2"):
+        return f"v{match.group(1)}"
+    return "unknown"
+
+
+def _load_field(index: int, raw: Any, missing_values: list[str], version: str = "v2") -> Field:
     where = f"field {index + 1}"
     if not isinstance(raw, dict):
         raise SchemaError(f"{where} must be an object, got {type(raw).__name__}")
@@ -140,6 +158,12 @@ def _load_field(index: int, raw: Any, missing_values: list[str]) -> Field:
     if not isinstance(constraints, dict):
         raise SchemaError(f"{where} constraints must be an object")
     _check_constraints(where, ftype, constraints)
+    if version == "v1":
+        for key in V2_ONLY_CONSTRAINTS:
+            if key in constraints:
+                # frictionless 5.21's wording; declare "$schema":
+                # "https://datapackage.org/profiles/2.0/tableschema.json" to use them
+                raise SchemaError(f'{where}: constraint "{key}" requires datapackage v2')
     result = Field(name=name, type=ftype, format=fmt, constraints=dict(constraints))
     if ftype == "array" and raw.get("arrayItem") is not None:
         item = raw["arrayItem"]
@@ -218,7 +242,8 @@ def load_schema(descriptor: Any) -> Schema:
     if not isinstance(raw_fields, list) or not raw_fields:
         raise SchemaError('schema must have a non-empty "fields" list')
     missing_values = _string_list(descriptor.get("missingValues", [""]), "schema missingValues")
-    fields = [_load_field(i, raw, missing_values) for i, raw in enumerate(raw_fields)]
+    version = datapackage_version(descriptor)
+    fields = [_load_field(i, raw, missing_values, version) for i, raw in enumerate(raw_fields)]
     names = [f.name for f in fields]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:

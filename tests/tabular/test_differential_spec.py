@@ -135,6 +135,34 @@ TYPES = {
         'p\n"1,2"\n"1.0,2.0"\n"2,1"\n',
         {"fields": [field("p", "geopoint", constraints={"unique": True})]},
     ),
+    "exclusive-bounds": (
+        "n,i,t,dt,y\n1.5,5,10:00:00,2020-01-01T10:00:00,2020\n1,1,09:00:00,2019-12-31T23:59:59,2019\n"
+        "2,10,12:00:00,2021-01-01T00:00:00,2021\n",
+        {
+            # exclusive bounds are a Table Schema v2 addition (frictionless refuses them in v1)
+            "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+            "fields": [
+                field("n", "number", constraints={"exclusiveMinimum": 1, "exclusiveMaximum": 2}),
+                field("i", "integer", constraints={"exclusiveMinimum": 1, "exclusiveMaximum": 10}),
+                field("t", "time", constraints={"exclusiveMinimum": "09:00:00"}),
+                field("dt", "datetime", constraints={"exclusiveMaximum": "2021-01-01T00:00:00"}),
+                field("y", "year", constraints={"exclusiveMinimum": 2019, "maximum": 2020}),
+            ],
+        },
+    ),
+    "boolean-enum-and-required": (
+        "b\ntrue\nfalse\n\n0\n",
+        {"fields": [field("b", "boolean", constraints={"enum": [True], "required": True})]},
+    ),
+    "unique-yearmonth-and-duration": (
+        "m,d\n2020-01,PT1H\n2020-1,PT60M\n2020-02,PT1H\n",
+        {
+            "fields": [
+                field("m", "yearmonth", constraints={"unique": True}),
+                field("d", "duration", constraints={"unique": True}),
+            ]
+        },
+    ),
     "any-enum": (
         "a\nx\ny\n",
         {"fields": [field("a", "any", constraints={"enum": ["x"]})]},

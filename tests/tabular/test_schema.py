@@ -37,6 +37,10 @@ from ddms_platform.tabular import SchemaError, load_schema
             'constraint "minimum" is not supported by type "object"',
         ),
         ({"fields": [{"name": "a", "type": "list", "itemType": "geopoint"}]}, "'geopoint'"),
+        (
+            {"fields": [{"name": "a", "type": "integer", "constraints": {"exclusiveMaximum": 1}}]},
+            'constraint "exclusiveMaximum" requires datapackage v2',
+        ),
         ({"fields": [{"name": "a", "type": "geojson", "format": "wkt"}]}, "'wkt' is not one of"),
         (
             {
@@ -72,3 +76,47 @@ def test_it_applies_table_schema_defaults():
 
 def test_it_accepts_a_primary_key_given_as_a_string():
     assert load_schema({"fields": [{"name": "a"}], "primaryKey": "a"}).primary_key == ["a"]
+
+
+FRICTIONLESS_REFUSES = [
+    {"fields": [{"name": "a", "type": "money"}]},
+    {"fields": [{"name": "a", "required": True}]},
+    {"fields": [{"name": "a", "type": "integer", "constraints": {"pattern": "1"}}]},
+    {"fields": [{"name": "a", "type": "integer", "constraints": {"minLength": 1}}]},
+    {"fields": [{"name": "a", "type": "boolean", "constraints": {"minimum": 1}}]},
+    {"fields": [{"name": "a", "type": "object", "constraints": {"minimum": 1}}]},
+    {"fields": [{"name": "a", "type": "list", "itemType": "geopoint"}]},
+    {"fields": [{"name": "a", "format": "phone"}]},
+    {"fields": [{"name": "a", "type": "geojson", "format": "wkt"}]},
+    {"fields": [{"name": "a", "type": "integer", "constraints": {"exclusiveMinimum": 1}}]},
+    {
+        "fields": [{"name": "a"}],
+        "foreignKeys": [{"fields": ["a"], "reference": {"resource": "x", "fields": ["a", "b"]}}],
+    },
+]
+
+
+@pytest.mark.parametrize("descriptor", FRICTIONLESS_REFUSES)
+def test_it_refuses_what_frictionless_refuses(descriptor):
+    from frictionless import FrictionlessException
+    from frictionless import Schema as Reference
+
+    with pytest.raises(FrictionlessException):
+        Reference.from_descriptor(descriptor)
+    with pytest.raises(SchemaError):
+        load_schema(descriptor)
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        "https://datapackage.org/profiles/2.0/tableschema.json",
+        "https://example.org/my-profile.json",
+    ],
+)
+def test_exclusive_bounds_are_accepted_in_v2_and_custom_profiles(profile):
+    descriptor = {
+        "$schema": profile,
+        "fields": [{"name": "a", "type": "integer", "constraints": {"exclusiveMinimum": 1}}],
+    }
+    assert load_schema(descriptor).fields[0].constraints == {"exclusiveMinimum": 1}
