@@ -387,13 +387,16 @@ def _stream_chunks(
     names = [f"f{i}" for i in range(width)]
     # pyarrow skips a UTF-8 BOM itself and transcodes other encodings while streaming
     read_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
-    reader = pacsv.open_csv(
-        str(path) if isinstance(path, Path) else _rewound(path),
-        read_options=pacsv.ReadOptions(
-            column_names=names, block_size=block_size, encoding=read_encoding
-        ),
-        **_csv_options(width, delimiter, on_invalid),
-    )
+    try:
+        reader = pacsv.open_csv(
+            str(path) if isinstance(path, Path) else _rewound(path),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=block_size, encoding=read_encoding
+            ),
+            **_csv_options(width, delimiter, on_invalid),
+        )
+    except pa.ArrowInvalid as exc:  # e.g. a first row longer than a block
+        raise RaggedRows() from exc
     pending: list[pa.RecordBatch] = []
     pending_rows = 0
     row = 2

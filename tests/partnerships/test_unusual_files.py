@@ -117,3 +117,10 @@ def test_a_foreign_key_to_the_observation_status_code_list_is_checked(submit):
     report = run.validation_run.report
     assert report["error_counts"] == {"foreign-key": 1}
     assert report["errors"][0]["rowNumber"] == 3
+
+
+def test_a_file_of_one_ten_megabyte_line_is_a_report_not_a_traceback(tmp_path, capsys):
+    code, report = _cli(tmp_path, b"x" * (10 << 20) + b"\n", "one-line.csv", capsys)
+    assert code == 1  # invalid: its one label is not the schema's, and fields are missing
+    assert report["error_counts"]["incorrect-label"] == 1
+    assert report["stats"]["rows"] == 0

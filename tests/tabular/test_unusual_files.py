@@ -27,6 +27,13 @@ def test_it_reads_a_ten_megabyte_single_line(write):
     assert report["stats"]["rows"] == 1
 
 
+def test_it_reads_a_file_that_is_one_ten_megabyte_line(write):
+    path = write("x" * (10 << 20) + "\n")
+    report = validate(path, {"fields": [{"name": "id"}]})
+    assert report["error_counts"] == {"incorrect-label": 1}
+    assert report["stats"]["rows"] == 0
+
+
 def test_it_refuses_a_cell_beyond_the_limit_with_a_source_error(write, monkeypatch):
     import csv
 
