@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from .checks import TableChecker, header_errors
 from .dialect import Dialect, DialectError, load_dialect
@@ -30,17 +30,21 @@ from .reader import (
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
 from .rows import TableRows, typed_text
 from .schema import Schema, load_schema
+from .spool import Readable, local_copy, seekable
 
 __all__ = [
     "Dialect",
     "DialectError",
     "SchemaError",
     "SourceError",
+    "Readable",
     "Schema",
     "TableRows",
     "UnusableSource",
     "TabularError",
     "load_dialect",
+    "local_copy",
+    "seekable",
     "load_schema",
     "report_to_csv_rows",
     "sniff_format",
@@ -50,7 +54,7 @@ __all__ = [
 
 
 def validate(
-    path: str | Path | IO[bytes],
+    path: str | Path | IO[bytes] | Readable,
     schema: dict[str, Any] | Schema,
     *,
     dialect: dict[str, Any] | Dialect | None = None,
@@ -80,7 +84,30 @@ def validate(
 
     ``progress(rows_done)`` is called after each chunk. ``previous`` (with ``previous_keys``
     and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings.
+
+    A stream that cannot seek (e.g. an S3 object's body) is copied to a local temporary file
+    in 1 MiB chunks first (the readers pass over the file more than once and openpyxl needs a
+    seekable zip), so memory stays bounded; a seekable one is read in place.
     """
+    if not isinstance(path, str | Path) and not seekable(path):
+        with local_copy(path) as local:
+            return validate(
+                local,
+                schema,
+                dialect=dialect,
+                references=references,
+                format=format,
+                progress=progress,
+                max_errors=max_errors,
+                chunk_rows=chunk_rows,
+                previous=previous,
+                previous_keys=previous_keys,
+                previous_field=previous_field,
+                jump_factor=jump_factor,
+                max_xlsx_bytes=max_xlsx_bytes,
+                spill_keys=spill_keys,
+            )
+    source = cast("str | Path | IO[bytes]", path)  # a path, or a seekable stream
     checked = load_schema(schema)
     checked_dialect = load_dialect(dialect)
     options: dict[str, Any] = {
@@ -96,27 +123,27 @@ def validate(
         },
     }
     try:
-        source = open_source(
-            path,
+        table = open_source(
+            source,
             chunk_rows=chunk_rows,
             max_xlsx_bytes=max_xlsx_bytes,
             dialect=checked_dialect,
             format=format,
         )
     except UnusableSource as problem:
-        return unusable_report(problem.error_type, problem.note, {"bytes": _size(path)})
+        return unusable_report(problem.error_type, problem.note, {"bytes": _size(source)})
     stats = {
-        "bytes": source.bytes,
-        "format": source.format,
-        "encoding": source.encoding,
-        "delimiter": source.delimiter,
+        "bytes": table.bytes,
+        "format": table.format,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
     }
     try:
         try:
-            return _run(source, checked, stats, exact=False, **options)
+            return _run(table, checked, stats, exact=False, **options)
         except RaggedRows:
             # the fast reader cannot say where ragged rows are: start again, exactly
-            return _run(source, checked, stats, exact=True, **options)
+            return _run(table, checked, stats, exact=True, **options)
     except UnusableSource as problem:
         # e.g. a sheet whose XML turns out to be broken half-way: the whole file is unusable
         return unusable_report(problem.error_type, problem.note, stats)

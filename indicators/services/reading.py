@@ -14,6 +14,7 @@ import pandas as pd
 
 from ddms_platform import tabular
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.storage import open_stored
 from partnerships.models import Submission
 
 CHUNK_ROWS = 50_000
@@ -45,20 +46,35 @@ class SubmissionTable:
 
 @contextlib.contextmanager
 def open_table(submission: Submission) -> Iterator[SubmissionTable]:
-    """Open the stored file (a seekable stream from storage) as a :class:`SubmissionTable`."""
+    """Open the stored file through the storage API (the local disk or a bucket).
+
+    A seekable handle is read in place; a bucket's one-way stream is first copied to a local
+    temporary file in chunks (the reader passes over the file more than once).
+    """
     request = submission.request
     try:
         schema = tabular.load_schema(request.table_schema) if request.table_schema else None
     except tabular.SchemaError:
         schema = None  # the loader maps columns itself; an unusable schema only loses typing
-    with submission.file.open("rb") as handle:
-        try:
-            rows = tabular.TableRows(
-                handle,
-                dialect=request.dialect or None,
-                format=submission.format or None,
-                chunk_rows=CHUNK_ROWS,
+    try:
+        with contextlib.ExitStack() as stack:
+            stored = stack.enter_context(open_stored(submission.file))
+            source = (
+                stored
+                if tabular.seekable(stored)
+                else stack.enter_context(tabular.local_copy(stored))
             )
-        except (tabular.TabularError, tabular.UnusableSource) as exc:
-            raise DomainError(f"The file cannot be read: {exc}", code="unreadable_file") from exc
-        yield SubmissionTable(rows, schema)
+            try:
+                rows = tabular.TableRows(
+                    source,
+                    dialect=request.dialect or None,
+                    format=submission.format or None,
+                    chunk_rows=CHUNK_ROWS,
+                )
+            except (tabular.TabularError, tabular.UnusableSource) as exc:
+                raise DomainError(
+                    f"The file cannot be read: {exc}", code="unreadable_file"
+                ) from exc
+            yield SubmissionTable(rows, schema)
+    except FileNotFoundError as exc:
+        raise DomainError("The submission's file is missing.", code="unreadable_file") from exc
