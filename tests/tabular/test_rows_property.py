@@ -96,3 +96,35 @@ def _encodable(text, encoding):
     except UnicodeEncodeError:
         return False
     return True
+
+
+def test_rows_come_once_each_when_the_fast_reader_gives_up_half_way():
+    import pyarrow as pa
+
+    from ddms_platform.tabular.reader import Chunk, RaggedRows
+
+    def chunk(start, stop):
+        return Chunk(start + 1, [pa.array([str(i) for i in range(start, stop)])])
+
+    class Source:
+        labels = ["id"]
+        encoding = "utf-8"
+
+        def chunks(self, exact=False):
+            if exact:  # the exact reader cuts the file differently
+                yield chunk(1, 4)
+                yield chunk(4, 9)
+                yield chunk(9, 11)
+                return
+            yield chunk(1, 3)
+            yield chunk(3, 6)
+            raise RaggedRows()  # the fast reader met a ragged row after 5 rows
+
+    table = TableRows.__new__(TableRows)
+    table._table = Source()
+    numbers, ids = [], []
+    for row_numbers, columns in table.chunks():
+        numbers.extend(int(n) for n in row_numbers)
+        ids.extend(columns[0].to_pylist())
+    assert ids == [str(i) for i in range(1, 11)]
+    assert numbers == list(range(2, 12))
