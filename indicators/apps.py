@@ -11,8 +11,10 @@ class IndicatorsConfig(AppConfig):
         from partnerships.dashboards import register_overview_section
         from partnerships.demo import register_demo_loader
         from partnerships.plausibility import register_previous_values
+        from partnerships.references import register_code_lists
 
         from . import dashboards, demo
+        from .code_lists import code_list_keys
         from .notifications import register_handlers
         from .plausibility import previous_published_values
 
@@ -20,3 +22,4 @@ class IndicatorsConfig(AppConfig):
         register_previous_values(previous_published_values)
         register_demo_loader(demo.load)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
+        register_code_lists(code_list_keys)

@@ -46,12 +46,22 @@ def indicator(db: None) -> Any:
 def make_submission(world: SimpleNamespace) -> Callable[..., Submission]:
     """An accepted request's submission holding `content`, its validation passed."""
 
-    def make(content: bytes, *, state: str = RequestState.ACCEPTED, fmt: str = "csv") -> Submission:
+    def make(
+        content: bytes,
+        *,
+        state: str = RequestState.ACCEPTED,
+        fmt: str = "csv",
+        **request_extra: Any,
+    ) -> Submission:
         agreement = AgreementFactory(
             nsi=world.nsi, state=AgreementState.ACTIVE, partners=[world.partner_a]
         )
         request = DataRequestFactory(
-            requester=world.nsi, provider=world.partner_a, agreement=agreement, state=state
+            requester=world.nsi,
+            provider=world.partner_a,
+            agreement=agreement,
+            state=state,
+            **request_extra,
         )
         submission = Submission(
             request=request,
