@@ -16,9 +16,9 @@ from partnerships import choices
 
 from .factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
 from .services import need_services
-from .workers import WorkerProcess
+from .workers import BeatProcess, WorkerProcess
 
-SERVICE_FIXTURES = {"services", "worker", "worker_factory"}
+SERVICE_FIXTURES = {"services", "worker", "worker_factory", "beat_factory"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -77,6 +77,21 @@ def worker_factory(services: None, transactional_db: None, tmp_path: Path) -> It
         worker.stop()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_default_queue = previous_queue
+
+
+@pytest.fixture
+def beat_factory(worker_factory: object, tmp_path: Path) -> Iterator[object]:
+    """Start `celery beat` on the workers' private queue (the periodic sweeps, for real)."""
+    started: list[BeatProcess] = []
+
+    def start(**kwargs: object) -> BeatProcess:
+        beat = BeatProcess(tmp_path, queue=celery_app.conf.task_default_queue, **kwargs)  # type: ignore[arg-type]
+        started.append(beat)
+        return beat.start()
+
+    yield start
+    for beat in started:
+        beat.stop()
 
 
 @pytest.fixture

@@ -104,8 +104,13 @@ def producer_broker(url: str) -> Iterator[None]:
 
 
 def reset_broker_connections() -> None:
-    """Forget pooled producer connections (after changing `broker_url` in this process)."""
+    """Forget pooled producer connections and any remembered broker failure (after
+    changing `broker_url` in this process)."""
     from kombu import pools
+
+    from ddms_platform.core.broker import broker_reset
+
+    broker_reset()
 
     pools.reset()
     celery_app._pool = None
