@@ -15,10 +15,10 @@ from ddms_platform.celery import app as celery_app
 from partnerships import choices
 
 from .factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
-from .services import need_services
+from .services import RedisServer, need_redis_server, need_services
 from .workers import BeatProcess, WorkerProcess
 
-SERVICE_FIXTURES = {"services", "worker", "worker_factory", "beat_factory"}
+SERVICE_FIXTURES = {"services", "worker", "worker_factory", "beat_factory", "private_redis"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -92,6 +92,18 @@ def beat_factory(worker_factory: object, tmp_path: Path) -> Iterator[object]:
     yield start
     for beat in started:
         beat.stop()
+
+
+@pytest.fixture
+def private_redis(services: None) -> Iterator[RedisServer]:
+    """A redis-server of this test's own, to stop, freeze or restart at will."""
+    need_redis_server()
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

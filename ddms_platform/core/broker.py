@@ -21,7 +21,7 @@ from kombu import Connection, Producer
 log = logging.getLogger(__name__)
 
 # After a failed publish, seconds during which this process does not try again.
-BROKER_COOLDOWN = 5.0
+BROKER_COOLDOWN = 2.0
 
 _down_until = 0.0
 
