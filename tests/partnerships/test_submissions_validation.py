@@ -119,6 +119,25 @@ def test_a_redelivery_while_a_live_worker_runs_the_job_changes_nothing(submit):
     assert (again.status, again.attempts, again.report) == (RunStatus.RUNNING, 1, None)
 
 
+def test_a_redelivery_after_the_holder_on_this_machine_died_runs_at_once(submit):
+    import subprocess
+
+    from ddms_platform.core.jobs import HOST
+
+    sub = submit(VALID_CSV)
+    run = sub.validation_run
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pool process that no longer exists, its lease still fresh
+    ValidationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING,
+        report=None,
+        heartbeat_at=timezone.now(),
+        worker=f"{HOST}:{gone.pid}:x",
+    )
+    again = validation_run_execute(run_id=run.pk)
+    assert (again.status, again.attempts) == (RunStatus.PASSED, 2)
+
+
 def test_a_missing_stored_file_ends_in_error_with_a_clear_message(submit):
     sub = submit(VALID_CSV)
     run = sub.validation_run

@@ -70,14 +70,17 @@ def test_a_worker_killed_mid_validation_is_replaced_and_the_run_completes_once(
         extra_env={"DDMS_VALIDATION_CHUNK_ROWS": "25", "DDMS_TEST_SLOW_MS": "300", **FAST_RECOVERY},
     )
     beat_factory(extra_env=FAST_RECOVERY)
-    rows = "".join(f"D{i},2026-01-01,{i}.5,{i}\n" for i in range(500))
+    rows = "".join(f"D{i},2026-01-01,{i}.5,{i}\n" for i in range(600))
     content = ("district,month,consumption_mwh,customers\n" + rows).encode()
     sub = _upload(api, world, content)
-    wait_for(lambda: _run(sub["id"]).rows_done > 0, timeout=30, what="validation under way")
+    # 25 rows per 0.3 s: at 450 rows the run has outlived its 5 s lease, renewed all along,
+    # so the sweep (every second) has left it alone.
+    wait_for(lambda: _run(sub["id"]).rows_done >= 450, timeout=40, what="validation under way")
+    assert _run(sub["id"]).attempts == 1
     slow.kill()
     killed = time.monotonic()
     run = _run(sub["id"])
-    assert run.status == RunStatus.RUNNING and run.rows_done < 500
+    assert run.status == RunStatus.RUNNING and run.rows_done < 600
 
     worker_factory(extra_env=FAST_RECOVERY)
     wait_for(lambda: _run(sub["id"]).status in FINISHED, timeout=60, what="validation finished")
@@ -85,8 +88,8 @@ def test_a_worker_killed_mid_validation_is_replaced_and_the_run_completes_once(
     print(f"RECOVERY validation kill -> finished: {recovery:.1f}s")
     run = _run(sub["id"])
     assert run.status == RunStatus.PASSED, run.last_error
-    assert run.attempts == 2 and run.rows_done == 500
-    assert run.report["stats"]["rows"] == 500
+    assert run.attempts == 2 and run.rows_done == 600
+    assert run.report["stats"]["rows"] == 600
     assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
     # Lease 5 s + sweep 1 s + a worker's start: well inside the bound, far from 2 hours.
     assert recovery < 40
