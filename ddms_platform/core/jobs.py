@@ -329,10 +329,17 @@ def job_publish(task: JobTask, job_id: int) -> bool:
     return True
 
 
+_discovered = False
+
+
 def job_tasks() -> Iterator[JobTask]:
     """Every registered job task (one per job model)."""
     from ddms_platform.celery import app
 
+    global _discovered
+    if not _discovered:  # the apps' tasks modules, once per process (workers did it already)
+        app.loader.import_default_modules()
+        _discovered = True
     for task in list(app.tasks.values()):
         if isinstance(task, JobTask) and getattr(task, "runner", None) is not None:
             yield task
