@@ -83,3 +83,39 @@ def test_a_batch_whose_workers_keep_dying_ends_and_its_rows_are_resent_in_a_new_
         "r1@example.org": "sent",
     }
     assert DeliveryBatch.objects.count() == 2
+
+
+def test_each_message_of_a_batch_gets_its_own_outcome_and_attempt(smtp_sink):
+    async def refuse_r1(server, session, envelope, address, options):  # noqa: ANN001
+        if address == "r1@example.org":
+            return "550 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_sink.handler.handle_RCPT = refuse_r1
+    batch = batch_left_by_a_dead_worker(["pending"] * 4)
+    DeliveryBatch.objects.filter(pk=batch.pk).update(status="queued", heartbeat_at=None)
+    jobs_sweep()  # the queued batch is handed over (eager: runs now)
+    rows = dict(Notification.objects.values_list("email", "status"))
+    assert rows == {
+        "r0@example.org": "sent",
+        "r1@example.org": "failed",
+        "r2@example.org": "sent",
+        "r3@example.org": "sent",
+    }
+    assert sorted(smtp_sink.handler.recipients()) == [
+        "r0@example.org",
+        "r2@example.org",
+        "r3@example.org",
+    ]
+    attempts = {
+        n.email: list(n.delivery_attempts.values_list("ok", flat=True))
+        for n in Notification.objects.all()
+    }
+    assert attempts == {
+        "r0@example.org": [True],
+        "r1@example.org": [False],
+        "r2@example.org": [True],
+        "r3@example.org": [True],
+    }
+    assert set(Notification.objects.values_list("attempts", flat=True)) == {1}

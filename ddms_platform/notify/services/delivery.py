@@ -25,7 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, DateTimeField, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from ddms_platform.core.audit import audit_record
@@ -52,6 +52,7 @@ UNKNOWN_OUTCOME = (
     "the answer; it may have arrived. Not resent automatically."
 )
 Result = tuple[Notification, dt.datetime, int, DeliveryError | None, int | None]
+ATTEMPT_LOG_EVERY = 100
 
 
 def retry_delay(attempts: int) -> float:
@@ -108,16 +109,7 @@ def record_outcomes(results: list[Result]) -> None:
     max_attempts = settings.DDMS_NOTIFY_MAX_ATTEMPTS
     attempts, sent_ids, failed = [], [], []
     for row, started, duration, error, code in results:
-        attempts.append(
-            DeliveryAttempt(
-                notification_id=row.pk,
-                started_at=started,
-                duration_ms=duration,
-                ok=error is None,
-                status_code=error.status_code if error else code,
-                error=error.message[:2000] if error else "",
-            )
-        )
+        attempts.append(_attempt((row, started, duration, error, code)))
         if error is None:
             sent_ids.append(row.pk)
             continue
@@ -142,6 +134,51 @@ def record_outcomes(results: list[Result]) -> None:
             )
 
 
+def _attempt(result: Result) -> DeliveryAttempt:
+    row, started, duration, error, code = result
+    return DeliveryAttempt(
+        notification_id=row.pk,
+        started_at=started,
+        duration_ms=duration,
+        ok=error is None,
+        status_code=error.status_code if error else code,
+        error=error.message[:2000] if error else "",
+    )
+
+
+def _sent_and_hand_over(sent: Notification, row: Notification) -> bool:
+    """One UPDATE (one commit): `sent` is sent, `row` goes sending; whether `row` was claimed.
+
+    The common case of the per-message bookkeeping, so exact state costs one round trip.
+    """
+    now = timezone.now()
+    when_sent = When(pk=sent.pk, then=Value(Status.SENT))
+    changed = Notification.objects.filter(
+        Q(pk=sent.pk, status=Status.SENDING) | Q(pk=row.pk, status=Status.PENDING)
+    ).update(
+        status=Case(when_sent, default=Value(Status.SENDING)),
+        sent_at=Case(
+            When(pk=sent.pk, then=Value(now, output_field=DateTimeField())), default=F("sent_at")
+        ),
+        last_error=Case(
+            When(pk=sent.pk, then=Value("")), default=F("last_error"), output_field=TextField()
+        ),
+        sending_started_at=Case(
+            When(pk=sent.pk, then=Value(None, output_field=DateTimeField())),
+            default=Value(now, output_field=DateTimeField()),
+        ),
+        attempts=Case(When(pk=sent.pk, then=F("attempts")), default=F("attempts") + 1),
+    )
+    if changed == 1:  # rare: one of the two was not as expected; ask which
+        changed += Notification.objects.filter(
+            pk=row.pk, status=Status.SENDING, sending_started_at=now
+        ).exists()
+    claimed = changed == 2
+    if claimed:
+        row.status, row.attempts, row.sending_started_at = Status.SENDING, row.attempts + 1, now
+    return claimed
+
+
 def _deliver_emails(rows: list[Notification]) -> None:
     try:
         connection = open_mail_connection()
@@ -155,15 +192,26 @@ def _deliver_emails(rows: list[Notification]) -> None:
     # only the address, Message-ID and unsubscribe link are filled in per recipient.
     renderer, prerender = EmailRenderer(), is_smtp(connection)
     answered: Result | None = None
+    # The attempt log of successes is written every ATTEMPT_LOG_EVERY messages; the states
+    # themselves are committed message by message.
+    log: list[DeliveryAttempt] = []
     try:
         for row in rows:
             # One commit per message: the previous answer and this hand-over together.
-            with transaction.atomic():
-                if answered is not None:
-                    record_outcomes([answered])
-                    answered = None
-                if not _hand_over(row):
-                    continue
+            if answered is not None and answered[3] is None:
+                claimed = _sent_and_hand_over(answered[0], row)
+                log.append(_attempt(answered))
+            else:
+                with transaction.atomic():
+                    if answered is not None:
+                        record_outcomes([answered])
+                    claimed = _hand_over(row)
+            answered = None
+            if len(log) >= ATTEMPT_LOG_EVERY:
+                DeliveryAttempt.objects.bulk_create(log)
+                log = []
+            if not claimed:
+                continue
             started, t0 = timezone.now(), time.monotonic()
             error: DeliveryError | None = None
             try:
@@ -179,6 +227,8 @@ def _deliver_emails(rows: list[Notification]) -> None:
         connection.close()
         if answered is not None:
             record_outcomes([answered])
+        if log:
+            DeliveryAttempt.objects.bulk_create(log)
 
 
 def _deliver_webhook(row: Notification) -> None:
