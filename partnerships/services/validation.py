@@ -14,7 +14,9 @@ from ddms_platform import tabular
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
 from ddms_platform.core.jobs import JobRunner
+from ddms_platform.core.storage import open_stored
 from ddms_platform.notify.services import outbox_record
+from ddms_platform.tabular.spool import Readable
 
 from ..choices import RunStatus
 from ..models import ValidationRun
@@ -44,10 +46,15 @@ class _Progress:
             self.last = now
 
 
-def run_engine(path: Path, schema: dict[str, Any], *, progress: Any = None) -> dict[str, Any]:
-    """Validate one file as the worker does (also used by the `validate_dataset` command)."""
+def run_engine(
+    source: Path | Readable, schema: dict[str, Any], *, progress: Any = None
+) -> dict[str, Any]:
+    """Validate one file (a path, or a file opened from storage) as the worker does.
+
+    Also used by the `validate_dataset` command, with a local path.
+    """
     return tabular.validate(
-        path,
+        source,
         schema,
         progress=progress,
         max_errors=settings.DDMS_VALIDATION_MAX_ERRORS,
@@ -71,9 +78,10 @@ class ValidationRunner(JobRunner[ValidationRun]):
 
     def execute(self, job: ValidationRun) -> dict[str, Any]:
         submission = job.submission
-        report = run_engine(
-            Path(submission.file.path), submission.request.table_schema, progress=_Progress(job.pk)
-        )
+        # Read through the storage API (the local disk or a bucket): the worker may run on a
+        # machine that shares no folder with the web process.
+        with open_stored(submission.file) as stored:
+            report = run_engine(stored, submission.request.table_schema, progress=_Progress(job.pk))
         return {
             "status": RunStatus.PASSED if report.get("valid") else RunStatus.FAILED,
             "report": report,
@@ -83,7 +91,7 @@ class ValidationRunner(JobRunner[ValidationRun]):
     def failure(self, job: ValidationRun, exc: Exception) -> dict[str, Any] | None:
         if isinstance(exc, tabular.SchemaError):
             return self.error(f"The request's table schema is not a valid Table Schema: {exc}")
-        if isinstance(exc, tabular.SourceError):
+        if isinstance(exc, (tabular.SourceError, FileNotFoundError)):
             return self.error(f"The stored file cannot be read: {exc}")
         return None
 
