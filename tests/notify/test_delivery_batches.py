@@ -119,3 +119,31 @@ def test_each_message_of_a_batch_gets_its_own_outcome_and_attempt(smtp_sink):
         "r3@example.org": [True],
     }
     assert set(Notification.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_webhook_in_flight_when_its_worker_died_is_sent_again_with_the_same_id(
+    webhook_receiver,
+):
+    from ddms_platform.notify.services import webhook_endpoint_create
+
+    receiver = webhook_receiver([200, 200])
+    endpoint = webhook_endpoint_create(url=receiver.url)
+    event = OutboxEvent.objects.create(kind="test.none", status="done")
+    batch = DeliveryBatch.objects.create(
+        event=event, channel="webhook", status="running", attempts=1, heartbeat_at=expired()
+    )
+    row = Notification.objects.create(
+        event=event,
+        batch=batch,
+        channel="webhook",
+        recipient_key=f"webhook:{endpoint.pk}",
+        webhook=endpoint,
+        status="sending",
+        attempts=1,
+    )
+    jobs_sweep()  # at-least-once: the receiver may have had it; it drops it by webhook-id
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert [r["headers"]["webhook-id"] for r in receiver.requests] == [
+        f"ddms-notification-{row.pk}"
+    ]
