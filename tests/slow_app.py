@@ -2,12 +2,15 @@
 
 Only test workers load it (`celery -A tests.slow_app worker`, see tests/workers.py), so a test
 can kill a worker in the middle of a job; production code has no hook for this.
-`DDMS_TEST_SLOW_MS` is the pause per validation chunk and per observation row.
+`DDMS_TEST_SLOW_MS` is the pause per validation chunk and per observation row;
+`DDMS_TEST_DIE_IN_JOB=1` makes the pool process kill itself (SIGKILL) at the first validation
+chunk, as the kernel's out-of-memory killer would with a file that exhausts memory.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +22,7 @@ from ddms_platform.celery import app
 __all__ = ["app"]
 
 PAUSE = int(os.environ.get("DDMS_TEST_SLOW_MS", "0")) / 1000
+DIE = os.environ.get("DDMS_TEST_DIE_IN_JOB") == "1"
 
 
 @worker_process_init.connect
@@ -30,6 +34,8 @@ def _slow_down(**_: Any) -> None:
 
     def slow_progress(self: Any, rows_done: int) -> None:
         progress(self, rows_done)
+        if DIE:
+            os.kill(os.getpid(), signal.SIGKILL)
         time.sleep(PAUSE)
 
     rows = observations._observations

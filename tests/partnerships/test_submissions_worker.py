@@ -95,6 +95,20 @@ def test_a_worker_killed_mid_validation_is_replaced_and_the_run_completes_once(
     assert recovery < 40
 
 
+def test_a_file_that_kills_its_worker_every_time_ends_in_error_after_the_attempt_limit(
+    worker_factory, world, api
+):
+    # The pool process dies at every start (as if killed for memory); its message comes back
+    # at once (reject on worker lost) and the holder is known dead, so no lease wait.
+    worker_factory(app="tests.slow_app", extra_env={"DDMS_TEST_DIE_IN_JOB": "1"})
+    sub = _upload(api, world, INVALID_CSV)
+    wait_for(lambda: _run(sub["id"]).status in FINISHED, timeout=60, what="run given up")
+    run = _run(sub["id"])
+    assert run.status == RunStatus.ERROR and run.attempts == 4
+    assert "started 3 times" in run.last_error and run.report is None
+    assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
+
+
 def test_the_task_is_acked_late_and_its_time_limit_is_below_the_visibility_timeout(settings):
     assert validate_submission.acks_late and validate_submission.reject_on_worker_lost
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 7200)
