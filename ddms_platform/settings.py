@@ -189,7 +189,6 @@ DDMS_XLSX_MAX_UNCOMPRESSED_BYTES = env_int(
 # pause after each chunk that only tests set (to kill a worker mid-run); never set it in production.
 DDMS_VALIDATION_CHUNK_ROWS = env_int("DDMS_VALIDATION_CHUNK_ROWS", 100_000, minimum=1)
 DDMS_VALIDATION_MAX_ERRORS = env_int("DDMS_VALIDATION_MAX_ERRORS", 1000, minimum=1)
-DDMS_VALIDATION_TEST_DELAY_MS = env_int("DDMS_VALIDATION_TEST_DELAY_MS", 0, minimum=0)
 DDMS_DOCUMENT_CONTENT_TYPES = env_list(
     "DDMS_DOCUMENT_CONTENT_TYPES",
     [
@@ -282,6 +281,15 @@ else:
         "socket_connect_timeout": 3,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# Web requests and jobs never wait longer than this on the broker (connect and every read);
+# what it does not take in time stays in the database for the sweeps (core/broker.py).
+DDMS_BROKER_TIMEOUT_MS = env_int("DDMS_BROKER_TIMEOUT_MS", 500, minimum=50)
+# Jobs (core/jobs.py): a running job renews its lease every third of this; a job whose lease
+# expired belongs to a dead worker and is queued again by the sweep, at most
+# DDMS_JOB_MAX_ATTEMPTS starts. Recovery bound: lease + sweep interval (90 + 10 s < 2 min).
+DDMS_JOB_LEASE_SECONDS = env_int("DDMS_JOB_LEASE_SECONDS", 90, minimum=1)
+DDMS_JOB_SWEEP_SECONDS = env_int("DDMS_JOB_SWEEP_SECONDS", 10, minimum=1)
+DDMS_JOB_MAX_ATTEMPTS = env_int("DDMS_JOB_MAX_ATTEMPTS", 3, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -313,8 +321,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # The embargo itself is enforced by time in every read; this job only records the state.
     "publish-due-releases": {"task": "indicators.publish_due_releases", "schedule": 60.0},
-    "requeue-validations": {"task": "partnerships.requeue_validations", "schedule": 300.0},
-    "requeue-observation-loads": {"task": "indicators.requeue_loads", "schedule": 300.0},
+    # Jobs of dead workers run again within DDMS_JOB_LEASE_SECONDS + this; queued jobs the
+    # broker missed (it was down) are handed over within this once it answers again.
+    "sweep-jobs": {
+        "task": "ddms_platform.core.sweep_jobs",
+        "schedule": float(DDMS_JOB_SWEEP_SECONDS),
+    },
 }
 
 # --- E-mail -------------------------------------------------------------------------------
@@ -340,7 +352,6 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DDMS_WEBHOOK_ALLOW_LOOPBACK = env_bool("DDMS_WEBHOOK_ALLOW_LOOPBACK", False)
 DDMS_WEBHOOK_TIMEOUT = env_int("DDMS_WEBHOOK_TIMEOUT", 10, minimum=1)
 DDMS_NOTIFY_BATCH_SIZE = env_int("DDMS_NOTIFY_BATCH_SIZE", 500, minimum=1)
-DDMS_NOTIFY_FLUSH_EVERY = env_int("DDMS_NOTIFY_FLUSH_EVERY", 100, minimum=1)
 DDMS_NOTIFY_MAX_ATTEMPTS = env_int("DDMS_NOTIFY_MAX_ATTEMPTS", 8, minimum=1)
 DDMS_NOTIFY_RETRY_BASE_SECONDS = env_int("DDMS_NOTIFY_RETRY_BASE_SECONDS", 30, minimum=0)
 DDMS_NOTIFY_RETRY_MAX_SECONDS = env_int("DDMS_NOTIFY_RETRY_MAX_SECONDS", 6 * 3600, minimum=0)

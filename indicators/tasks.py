@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import observation_load_run, publish_due_releases
-from .services.observations import observation_loads_requeue
+from ddms_platform.core.jobs import JobTask
+
+from .services import publish_due_releases
+from .services.observations import observation_load_runner
 
 
-@shared_task(name="indicators.load_submission")
-def load_submission(load_id: int) -> str:
-    """Run one observation load job (idempotent: an upsert on the observation key)."""
-    return observation_load_run(load_id=load_id)
+@shared_task(base=JobTask, name="indicators.load_submission", runner=observation_load_runner)
+def load_submission(load_id: int) -> None:
+    """Run one observation load job (a job: see core/jobs.py; idempotent upsert)."""
+    observation_load_runner.run(load_id)
 
 
 @shared_task(name="indicators.publish_due_releases")
 def publish_due_releases_task() -> list[int]:
     """Release every scheduled publication whose time has come (runs every minute)."""
     return publish_due_releases()
-
-
-@shared_task(name="indicators.requeue_loads", ignore_result=True)
-def requeue_loads() -> int:
-    """Periodic: queue again observation loads queued while the broker was down."""
-    return observation_loads_requeue()

@@ -19,10 +19,18 @@ from partnerships import choices
 
 from .factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
 from .seaweed import SeaweedServer, weed_binary
-from .services import need_services, services_required
-from .workers import WorkerProcess
+from .services import RedisServer, need_redis_server, need_services, services_required
+from .workers import BeatProcess, WorkerProcess
 
-SERVICE_FIXTURES = {"services", "worker", "worker_factory", "seaweedfs", "s3_storage"}
+SERVICE_FIXTURES = {
+    "services",
+    "worker",
+    "worker_factory",
+    "beat_factory",
+    "private_redis",
+    "seaweedfs",
+    "s3_storage",
+}
 # The smoke suite needs a running production stack (tests/smoke/stack.py sets the URL).
 collect_ignore = [] if os.environ.get("DDMS_SMOKE_URL") else ["smoke"]
 
@@ -120,6 +128,33 @@ def worker_factory(services: None, transactional_db: None, tmp_path: Path) -> It
         worker.stop()
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_default_queue = previous_queue
+
+
+@pytest.fixture
+def beat_factory(worker_factory: object, tmp_path: Path) -> Iterator[object]:
+    """Start `celery beat` on the workers' private queue (the periodic sweeps, for real)."""
+    started: list[BeatProcess] = []
+
+    def start(**kwargs: object) -> BeatProcess:
+        beat = BeatProcess(tmp_path, queue=celery_app.conf.task_default_queue, **kwargs)  # type: ignore[arg-type]
+        started.append(beat)
+        return beat.start()
+
+    yield start
+    for beat in started:
+        beat.stop()
+
+
+@pytest.fixture
+def private_redis(services: None) -> Iterator[RedisServer]:
+    """A redis-server of this test's own, to stop, freeze or restart at will."""
+    need_redis_server()
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

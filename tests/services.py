@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import socket
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from typing import TypeVar
@@ -104,9 +107,68 @@ def producer_broker(url: str) -> Iterator[None]:
 
 
 def reset_broker_connections() -> None:
-    """Forget pooled producer connections (after changing `broker_url` in this process)."""
+    """Forget pooled producer connections and any remembered broker failure (after
+    changing `broker_url` in this process)."""
     from kombu import pools
+
+    from ddms_platform.core.broker import broker_reset
+
+    broker_reset()
 
     pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+class RedisServer:
+    """A private redis-server: start, stop, freeze (SIGSTOP), thaw and start again."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                *("--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--daemonize", "no"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self._up, timeout=10, what=f"redis on port {self.port}")
+
+    def _up(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def freeze(self) -> None:
+        """SIGSTOP: the port still accepts connections, nothing answers."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.thaw()
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+def need_redis_server() -> None:
+    """Skip (laptop) or fail (CI) without the redis-server binary."""
+    if shutil.which("redis-server") is None:
+        if services_required():
+            pytest.fail("services required: redis-server is not installed", pytrace=False)
+        pytest.skip("redis-server is not installed")

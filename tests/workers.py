@@ -38,12 +38,15 @@ class WorkerProcess:
         queue: str,
         concurrency: int = 1,
         extra_env: dict[str, str] | None = None,
+        app: str = "ddms_platform",
     ) -> None:
         self.name = f"ddms-test-{uuid.uuid4().hex[:8]}"
         self.log_path = log_dir / f"{self.name}.log"
         self.queue = queue
         self.concurrency = concurrency
         self.extra_env = extra_env or {}
+        # "tests.slow_app" slows every job down (tests that kill a worker mid-job).
+        self.app = app
         self.proc: subprocess.Popen[bytes] | None = None
 
     def env(self) -> dict[str, str]:
@@ -69,7 +72,7 @@ class WorkerProcess:
                 "-m",
                 "celery",
                 "-A",
-                "ddms_platform",
+                self.app,
                 "worker",
                 "--loglevel=INFO",
                 f"--concurrency={self.concurrency}",
@@ -112,10 +115,11 @@ class WorkerProcess:
     def kill(self) -> None:
         """SIGKILL the whole worker (main process and pool) as a crash would."""
         if self.proc and self.proc.poll() is None:
-            for pid in self.child_pids():
+            children = self.child_pids()
+            self.proc.kill()
+            for pid in children:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-            self.proc.kill()
             self.proc.wait(timeout=10)
 
     def stop(self, timeout: float = 20.0) -> None:
@@ -125,3 +129,43 @@ class WorkerProcess:
                 self.proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class BeatProcess:
+    """`celery beat` as a child process, sending the periodic jobs to the test queue."""
+
+    def __init__(self, log_dir: Path, *, queue: str, extra_env: dict[str, str] | None = None):
+        self.log_path = log_dir / f"beat-{uuid.uuid4().hex[:8]}.log"
+        self.schedule = log_dir / f"beat-{uuid.uuid4().hex[:8]}.schedule"
+        self.queue = queue
+        self.extra_env = extra_env or {}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> BeatProcess:
+        env = WorkerProcess(self.log_path.parent, queue=self.queue, extra_env=self.extra_env).env()
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ddms_platform",
+                "beat",
+                "--loglevel=INFO",
+                "-s",
+                str(self.schedule),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log_path.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()

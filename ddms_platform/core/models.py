@@ -39,3 +39,37 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class JobStatus:
+    """The states every job shares; each job model adds its own finished states."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    ERROR = "error"
+
+
+class Job(models.Model):
+    """Abstract background job: state, attempts, times, last error and a worker's lease.
+
+    A running job's worker renews `heartbeat_at` while it works (ddms_platform.core.jobs); a
+    job whose lease has expired belongs to a dead worker and the sweep takes it back.
+    """
+
+    status = models.CharField(max_length=10, default=JobStatus.QUEUED, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    # When the broker took the job's message; empty while the broker was unreachable.
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease: which worker (host:pid:token) runs it, and when it last said so.
+    worker = models.CharField(max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    # States in which the job has nothing more to do (set by each concrete model).
+    FINISHED: tuple[str, ...] = (JobStatus.ERROR,)
+
+    class Meta:
+        abstract = True

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 
 from ddms_platform.core.errors import DomainError
 
-from .models import DeliveryAttempt, Notification, OutboxEvent, WebhookEndpoint
+from .models import DeliveryAttempt, DeliveryBatch, Notification, OutboxEvent, WebhookEndpoint
 from .services import notification_retry
 
 
@@ -51,7 +51,28 @@ class NotificationAdmin(admin.ModelAdmin):
                 done += 1
             except DomainError as exc:
                 self.message_user(request, exc.message, messages.WARNING)
+        unknown = queryset.filter(status=Notification.Status.UNKNOWN).count()
+        if unknown:
+            # They may have arrived: resending needs a confirmation per notification.
+            self.message_user(
+                request,
+                f"{unknown} outcome-unknown notification(s) left alone: retry each through "
+                "POST /api/v1/notifications/<id>/retry/ with confirm_unknown_outcome=true.",
+                messages.WARNING,
+            )
         self.message_user(request, f"{done} notification(s) queued again.", messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(DeliveryBatch)
+class DeliveryBatchAdmin(admin.ModelAdmin):
+    """Delivery jobs: which worker holds each, attempts and the last error."""
+
+    list_display = ("id", "event", "channel", "status", "attempts", "worker", "heartbeat_at")
+    list_filter = ("status", "channel")
+    readonly_fields = [f.name for f in DeliveryBatch._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

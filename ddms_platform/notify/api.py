@@ -57,6 +57,11 @@ class NotificationDetailSerializer(NotificationSerializer):
         read_only_fields = fields
 
 
+class RetrySerializer(serializers.Serializer):
+    # An outcome-unknown e-mail may already have arrived: resending needs this set to true.
+    confirm_unknown_outcome = serializers.BooleanField(default=False)
+
+
 class NotificationFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter(field_name="event__kind")
 
@@ -86,11 +91,17 @@ class NotificationViewSet(
             return NotificationDetailSerializer
         return NotificationSerializer
 
-    @extend_schema(request=None, responses=NotificationDetailSerializer)
+    @extend_schema(request=RetrySerializer, responses=NotificationDetailSerializer)
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
-        """Queue a failed or cancelled notification again."""
-        notification = notification_retry(notification=self.get_object(), actor=request.user)
+        """Queue a failed, cancelled or (confirmed) outcome-unknown notification again."""
+        body = RetrySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        notification = notification_retry(
+            notification=self.get_object(),
+            actor=request.user,
+            confirm_unknown_outcome=body.validated_data["confirm_unknown_outcome"],
+        )
         return Response(NotificationDetailSerializer(notification).data)
 
 

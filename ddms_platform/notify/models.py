@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ddms_platform.core.models import Job
+
 
 class OutboxEvent(models.Model):
     """An event to hand to the broker; written with the change that caused it, never lost."""
@@ -28,6 +30,8 @@ class OutboxEvent(models.Model):
     # A handler may defer an event (an embargoed release): the relay leaves it until then.
     available_at = models.DateTimeField(null=True, blank=True)
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # Renewed while a worker fans the event out; a stale one means that worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
@@ -61,6 +65,32 @@ class Channel(models.TextChoices):
     WEBHOOK = "webhook", "webhook"
 
 
+class DeliveryBatch(Job):
+    """A job delivering a set of notifications of one event: the e-mails of one fan-out
+    chunk over one SMTP connection, or one webhook call."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        DONE = "done", "done"
+        ERROR = "error", "error"
+
+    FINISHED = (Status.DONE, Status.ERROR)
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="batches")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "delivery batches"
+
+    def __str__(self) -> str:
+        return f"batch {self.pk} of {self.event_id} ({self.channel}, {self.status})"
+
+
 class Notification(models.Model):
     """One delivery of one event to one recipient; (recipient, event) is unique."""
 
@@ -68,6 +98,9 @@ class Notification(models.Model):
         PENDING = "pending", "pending"
         SENDING = "sending", "sending"
         SENT = "sent", "sent"
+        # Handed to the mail server by a worker that died before recording the answer: it
+        # may or may not have arrived. Never resent without an operator's confirmation.
+        UNKNOWN = "unknown", "outcome unknown"
         FAILED = "failed", "failed"
         CANCELLED = "cancelled", "cancelled"
 
@@ -87,6 +120,14 @@ class Notification(models.Model):
     email = models.EmailField(max_length=254, blank=True)
     webhook = models.ForeignKey(
         WebhookEndpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The delivery job that owns it now (digest rows have none: the digest job sends them).
+    batch = models.ForeignKey(
+        DeliveryBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
     )
     language = models.CharField(max_length=10, blank=True)
     digest = models.CharField(max_length=6, choices=Digest.choices, default="", blank=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from ddms_platform.core.jobs import JobTask
+
 from .services import (
     digests_send,
     event_fan_out,
@@ -11,6 +13,7 @@ from .services import (
     notifications_sweep,
     outbox_relay,
 )
+from .services.delivery import delivery_batch_runner
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -23,19 +26,25 @@ def relay_outbox() -> int:
 
 @shared_task(acks_late=True, ignore_result=True)
 def process_event(event_id: int) -> int:
-    """Fan an event out into notifications and queue their delivery."""
+    """Fan an event out into notifications and their delivery batches."""
     return event_fan_out(event_id=event_id)
+
+
+@shared_task(base=JobTask, name="notify.deliver_batch", runner=delivery_batch_runner)
+def deliver_batch(batch_id: int) -> None:
+    """Deliver one DeliveryBatch (a job: see core/jobs.py)."""
+    delivery_batch_runner.run(batch_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_notifications(notification_ids: list[int]) -> int:
-    """Deliver a batch (e-mails share one SMTP connection)."""
+    """Deliver these notifications (messages queued before delivery batches existed)."""
     return notifications_deliver(notification_ids=notification_ids)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def deliver_notification(notification_id: int) -> int:
-    """Deliver one notification (webhooks, retries)."""
+    """Deliver one notification (messages queued before delivery batches existed)."""
     return notifications_deliver(notification_ids=[notification_id])
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ddms_platform.core.models import Job
+
 from ..choices import ObsStatus, PeriodType
 from .indicators import Indicator
 from .territories import Territory
@@ -54,14 +56,19 @@ class Observation(models.Model):
         return f"{self.indicator_id}/{self.territory_id}/{self.period}/{self.dims_key}"
 
 
-class ObservationLoad(models.Model):
+class ObservationLoad(Job):
     """One job loading a submission into observations: its mapping, status and error report."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         RUNNING = "running", "Running"
         DONE = "done", "Done"
+        # The file was rejected (rows named in `result`); nothing was loaded.
         FAILED = "failed", "Failed"
+        # The load could not run (a fault, the attempt or time limit); see `last_error`.
+        ERROR = "error", "Error"
+
+    FINISHED = (Status.DONE, Status.FAILED, Status.ERROR)
 
     submission = models.ForeignKey(
         "partnerships.Submission", on_delete=models.PROTECT, related_name="observation_loads"
@@ -72,14 +79,9 @@ class ObservationLoad(models.Model):
         max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
     result = models.JSONField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    queued_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-queued_at", "-id"]

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ddms_platform import tabular
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.jobs import JobRunner
 from ddms_platform.core.permissions import require_nsi_staff
-from ddms_platform.notify.services import publish_after_commit, requeue_unstarted
 from partnerships.choices import RequestState, RunStatus
 from partnerships.models import Submission
 
@@ -370,46 +368,40 @@ def observation_load_request(
     )
     from ..tasks import load_submission
 
-    publish_after_commit(load_submission, load.pk)
+    load_submission.queue_after_commit(load.pk)
     return load
 
 
-def observation_loads_requeue() -> int:
-    """Queue again loads no worker has picked up (e.g. queued while the broker was down)."""
-    from ..tasks import load_submission
+class ObservationLoadRunner(JobRunner[ObservationLoad]):
+    """Run a recorded load job: an upsert in one transaction, so a re-run changes nothing."""
 
-    return requeue_unstarted(
-        ObservationLoad.objects.all(),
-        load_submission,
-        older_than=dt.timedelta(seconds=settings.DDMS_REQUEUE_AFTER_SECONDS),
-    )
+    model = ObservationLoad
+    label = "Loading"
+    select_related = ("submission__request", "indicator", "requested_by")
+
+    def execute(self, job: ObservationLoad) -> dict[str, Any]:
+        result = observations_load(
+            submission=job.submission,
+            mapping=job.mapping,
+            indicator=job.indicator,
+            actor=job.requested_by,
+        )
+        return {"status": ObservationLoad.Status.DONE, "result": result}
+
+    def failure(self, job: ObservationLoad, exc: Exception) -> dict[str, Any] | None:
+        if isinstance(exc, DomainError):  # the file or mapping was rejected: rows are named
+            return {
+                "status": ObservationLoad.Status.FAILED,
+                "result": {"code": exc.code, "message": exc.message, **exc.extra},
+                "last_error": exc.message,
+            }
+        return None
+
+
+observation_load_runner = ObservationLoadRunner()
 
 
 def observation_load_run(*, load_id: int) -> str:
-    """Run a recorded load job and store its outcome on the job row."""
-    with transaction.atomic():
-        load = ObservationLoad.objects.select_for_update().get(pk=load_id)
-        if load.status == ObservationLoad.Status.DONE:
-            return load.status  # a redelivered message: the work is already done
-        load.status = ObservationLoad.Status.RUNNING
-        load.attempts += 1
-        load.started_at = timezone.now()
-        load.save(update_fields=["status", "attempts", "started_at"])
-    try:
-        result = observations_load(
-            submission=load.submission,
-            mapping=load.mapping,
-            indicator=load.indicator,
-            actor=load.requested_by,
-        )
-    except DomainError as exc:
-        load.status = ObservationLoad.Status.FAILED
-        load.result = {"code": exc.code, "message": exc.message, **exc.extra}
-        load.last_error = exc.message
-    else:
-        load.status = ObservationLoad.Status.DONE
-        load.result = result
-        load.last_error = ""
-    load.finished_at = timezone.now()
-    load.save(update_fields=["status", "result", "last_error", "finished_at"])
-    return load.status
+    """Run a recorded load job and store its outcome on the job row; returns its status."""
+    observation_load_runner.run(load_id)
+    return ObservationLoad.objects.values_list("status", flat=True).get(pk=load_id)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from ddms_platform.core.models import TimeStampedModel
+from ddms_platform.core.models import Job, TimeStampedModel
 
 from ..choices import (
     RequestDirection,
@@ -129,8 +129,10 @@ class Submission(models.Model):
         return f"{self.request_id} v{self.version}"
 
 
-class ValidationRun(models.Model):
-    """The validation of one submission: status, progress and the stored report."""
+class ValidationRun(Job):
+    """The validation of one submission: a job with its progress and the stored report."""
+
+    FINISHED = (RunStatus.PASSED, RunStatus.FAILED, RunStatus.ERROR)
 
     submission = models.OneToOneField(
         Submission, on_delete=models.CASCADE, related_name="validation_run"
@@ -140,11 +142,6 @@ class ValidationRun(models.Model):
     )
     rows_done = models.PositiveBigIntegerField(default=0)
     report = models.JSONField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    queued_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-queued_at"]

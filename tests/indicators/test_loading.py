@@ -184,14 +184,10 @@ def test_failed_load_job_keeps_the_error_report(
 
 
 def test_a_load_queued_while_the_broker_is_down_is_run_by_the_sweep(
-    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks, settings
+    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks
 ):
-    import datetime as dt
-
-    from django.utils import timezone
-
     from ddms_platform.celery import app as celery_app
-    from indicators.services.observations import observation_loads_requeue
+    from ddms_platform.core.jobs import jobs_sweep
     from tests.services import free_port, producer_broker
 
     submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
@@ -210,10 +206,69 @@ def test_a_load_queued_while_the_broker_is_down_is_run_by_the_sweep(
     assert response.status_code == 202
     load = ObservationLoad.objects.get()
     assert (load.status, load.attempts) == ("queued", 0)
-    ObservationLoad.objects.update(
-        queued_at=timezone.now() - dt.timedelta(seconds=settings.DDMS_REQUEUE_AFTER_SECONDS + 1)
-    )
-    assert observation_loads_requeue() == 1
+    assert load.dispatched_at is None  # the broker never took it
+    assert jobs_sweep()["published"] == 1  # the broker is back: at the next sweep, no wait
     load.refresh_from_db()
     assert load.status == "done" and Observation.objects.count() == 4
-    assert observation_loads_requeue() == 0
+    assert jobs_sweep()["published"] == 0
+
+
+def _load_job(world, api, submission, capture) -> ObservationLoad:
+    body = {"submission": submission.pk, "indicator": "PT_ACCESS", "mapping": MAPPING}
+    with capture(execute=True):
+        response = api(world.nsi_manager).post("/api/v1/observation-loads/", body, format="json")
+    assert response.status_code == 202, response.json()
+    return ObservationLoad.objects.get()
+
+
+def test_a_year_zero_period_ends_the_load_in_error_with_a_clear_message(
+    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks
+):
+    # "0000-01" passes the schema's pattern; the loader then cannot make a date of it.
+    submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,0000-01,_T,7,"))
+    load = _load_job(world, api, submission, django_capture_on_commit_callbacks)
+    assert (load.status, load.attempts) == ("error", 1)
+    assert "year 0 is out of range" in load.last_error
+    assert "Nothing was changed" in load.last_error and load.finished_at is not None
+    assert Observation.objects.count() == 0
+
+
+def test_any_unexpected_exception_ends_the_load_in_error(
+    world, api, geo, indicator, make_submission, django_capture_on_commit_callbacks, monkeypatch
+):
+    from indicators.services import observations
+
+    def broken(submission):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(observations, "read_table", broken)
+    submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
+    load = _load_job(world, api, submission, django_capture_on_commit_callbacks)
+    assert load.status == "error" and load.worker and load.heartbeat_at is None
+    assert load.last_error.startswith("Loading stopped by an unexpected error (RuntimeError")
+    assert "disk on fire" in load.last_error
+
+
+def test_a_load_whose_workers_keep_dying_is_given_up_by_the_sweep(
+    world, geo, indicator, make_submission, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ddms_platform.core.jobs import jobs_sweep
+
+    submission = make_submission(CSV)
+    expired = timezone.now() - dt.timedelta(seconds=settings.DDMS_JOB_LEASE_SECONDS + 1)
+    load = ObservationLoad.objects.create(
+        submission=submission,
+        indicator=indicator,
+        mapping=MAPPING,
+        status="running",
+        attempts=settings.DDMS_JOB_MAX_ATTEMPTS,
+        heartbeat_at=expired,
+        worker="gone:1:x",
+    )
+    assert jobs_sweep()["recovered"] == 1
+    load.refresh_from_db()
+    assert load.status == "error" and "started 3 times" in load.last_error

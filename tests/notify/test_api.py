@@ -94,3 +94,58 @@ def test_the_admin_action_retries_failed_notifications(
     assert response.status_code == 302
     notification.refresh_from_db()
     assert notification.status == "sent"
+
+
+def test_an_unknown_outcome_is_not_retried_without_confirmation(world, api, smtp_sink):
+    (notification,) = make(1, "unknown")
+    response = api(world.nsi_manager).post(f"/api/v1/notifications/{notification.pk}/retry/")
+    assert response.status_code == 400
+    assert response.data["error"]["code"] == "confirmation_required"
+    assert "confirm_unknown_outcome" in response.data["error"]["message"]
+    notification.refresh_from_db()
+    assert notification.status == "unknown" and smtp_sink.messages == []
+    assert not AuditEntry.objects.filter(action="notification.retry").exists()
+
+
+def test_a_confirmed_retry_of_an_unknown_outcome_is_sent_and_audited(
+    world, api, smtp_sink, django_capture_on_commit_callbacks
+):
+    (notification,) = make(1, "unknown")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api(world.nsi_manager).post(
+            f"/api/v1/notifications/{notification.pk}/retry/",
+            {"confirm_unknown_outcome": True},
+            format="json",
+        )
+    assert response.status_code == 200, response.data
+    notification.refresh_from_db()
+    assert notification.status == "sent"
+    assert smtp_sink.handler.recipients() == [notification.email]
+    entry = AuditEntry.objects.get(action="notification.retry")
+    assert entry.actor == world.nsi_manager
+    assert entry.before["status"] == "unknown" and entry.after["confirmed_unknown_outcome"] is True
+
+
+def test_a_malformed_confirmation_is_a_400(world, api):
+    (notification,) = make(1, "unknown")
+    response = api(world.nsi_manager).post(
+        f"/api/v1/notifications/{notification.pk}/retry/",
+        {"confirm_unknown_outcome": "perhaps"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "confirm_unknown_outcome" in response.data["error"]["fields"]
+
+
+def test_the_admin_action_leaves_unknown_outcomes_alone(
+    world, client, smtp_sink, django_capture_on_commit_callbacks
+):
+    (notification,) = make(1, "unknown")
+    client.force_login(world.admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/notify/notification/",
+            {"action": "retry_failed", "_selected_action": [notification.pk]},
+        )
+    notification.refresh_from_db()
+    assert notification.status == "unknown" and smtp_sink.messages == []

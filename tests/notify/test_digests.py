@@ -107,7 +107,7 @@ def test_a_run_killed_while_sending_never_sends_twice(
     assert digests_send(frequency="daily") == 0
     assert smtp_sink.messages == []
     row = Notification.objects.get()
-    assert row.status == "failed" and "outcome unknown" in row.last_error
+    assert row.status == "unknown" and "outcome unknown" in row.last_error
 
 
 def test_a_digest_that_failed_transiently_is_sent_by_the_sweep(

@@ -13,6 +13,7 @@ from ddms_platform.notify.models import DeliveryAttempt, Notification, WebhookEn
 from ddms_platform.notify.registry import unregister
 from ddms_platform.notify.services import (
     notifications_deliver,
+    notifications_sweep,
     outbox_record,
     webhook_endpoint_create,
 )
@@ -31,9 +32,15 @@ def _broadcast_handler() -> Iterator[None]:
 
 
 def deliver_to(receiver, capture) -> Notification:  # noqa: ANN001
+    """Record the event, deliver, and let the sweep retry each backoff at once."""
     endpoint = webhook_endpoint_create(url=receiver.url)
     with capture(execute=True):
         outbox_record(kind=handlers.KIND, payload={"webhooks": [endpoint.pk], "pub": 7})
+    for _ in range(10):
+        if not Notification.objects.filter(status="pending").exists():
+            break
+        Notification.objects.update(next_attempt_at=None)  # the backoff has passed
+        notifications_sweep()
     return Notification.objects.get()
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+from django.conf import settings
+from django.utils import timezone
 
 from ddms_platform.notify.models import OutboxEvent
 from partnerships.choices import RequestState as S
@@ -80,13 +83,22 @@ def test_running_a_finished_run_again_changes_nothing(submit):
     assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
 
 
+def expired_heartbeat() -> dt.datetime:  # noqa: N802 - reads as a constant in the updates below
+    """A heartbeat older than the lease: its worker is gone."""
+    return timezone.now() - dt.timedelta(seconds=settings.DDMS_JOB_LEASE_SECONDS + 1)
+
+
 def test_a_run_left_running_by_a_dead_worker_is_run_again_once(submit):
     sub = submit(VALID_CSV)
     run = sub.validation_run
     first_report = run.report
-    # What a worker killed mid-run leaves behind.
+    # What a worker killed mid-run leaves behind: running, its lease expired.
     ValidationRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, report=None, finished_at=None, rows_done=2
+        status=RunStatus.RUNNING,
+        report=None,
+        finished_at=None,
+        rows_done=2,
+        heartbeat_at=expired_heartbeat(),
     )
     OutboxEvent.objects.filter(kind="validation.finished").delete()
     again = validation_run_execute(run_id=run.pk)
@@ -94,6 +106,36 @@ def test_a_run_left_running_by_a_dead_worker_is_run_again_once(submit):
     assert again.report == first_report
     validation_run_execute(run_id=run.pk)
     assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
+
+
+def test_a_redelivery_while_a_live_worker_runs_the_job_changes_nothing(submit):
+    sub = submit(VALID_CSV)
+    run = sub.validation_run
+    # Another worker holds the lease (renewed moments ago), on another machine.
+    ValidationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, report=None, heartbeat_at=timezone.now(), worker="elsewhere:1:x"
+    )
+    again = validation_run_execute(run_id=run.pk)
+    assert (again.status, again.attempts, again.report) == (RunStatus.RUNNING, 1, None)
+
+
+def test_a_redelivery_after_the_holder_on_this_machine_died_runs_at_once(submit):
+    import subprocess
+
+    from ddms_platform.core.jobs import HOST
+
+    sub = submit(VALID_CSV)
+    run = sub.validation_run
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pool process that no longer exists, its lease still fresh
+    ValidationRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING,
+        report=None,
+        heartbeat_at=timezone.now(),
+        worker=f"{HOST}:{gone.pid}:x",
+    )
+    again = validation_run_execute(run_id=run.pk)
+    assert (again.status, again.attempts) == (RunStatus.PASSED, 2)
 
 
 def test_a_missing_stored_file_ends_in_error_with_a_clear_message(submit):
@@ -225,7 +267,8 @@ def test_nsi_reruns_a_run_and_gets_the_same_report(
     with django_capture_on_commit_callbacks(execute=True):
         validation_run_rerun(run=sub.validation_run, actor=world.nsi_manager)
     run = ValidationRun.objects.get(pk=sub.validation_run.pk)
-    assert run.status == RunStatus.FAILED and run.report == first and run.attempts == 2
+    # A re-run starts the attempt count afresh (the attempt limit applies to it anew).
+    assert run.status == RunStatus.FAILED and run.report == first and run.attempts == 1
 
 
 def test_a_partner_cannot_rerun_a_validation(submit, world):
@@ -252,7 +295,11 @@ def test_nsi_cannot_accept_a_failed_submission(submit, world, api):
 def test_a_run_whose_workers_keep_dying_is_given_up_with_an_error(submit):
     sub = submit(VALID_CSV)
     ValidationRun.objects.filter(pk=sub.validation_run.pk).update(
-        status=RunStatus.RUNNING, report=None, finished_at=None, attempts=3
+        status=RunStatus.RUNNING,
+        report=None,
+        finished_at=None,
+        attempts=3,
+        heartbeat_at=expired_heartbeat(),
     )
     run = validation_run_execute(run_id=sub.validation_run.pk)
     assert run.status == RunStatus.ERROR and run.attempts == 4

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from ddms_platform.celery import app as celery_app
 from ddms_platform.notify.models import OutboxEvent
 from partnerships.choices import RequestState as S
 from partnerships.choices import RunStatus
@@ -33,15 +34,6 @@ def _run(submission_id: int) -> ValidationRun:
     return ValidationRun.objects.get(submission_id=submission_id)
 
 
-def redeliver_unacknowledged() -> None:
-    """Hand unacknowledged messages back to their queue, as Redis does after the visibility
-    timeout (2 h in production): the test fast-forwards that wait instead of sleeping."""
-    with celery_app.connection_for_write() as conn:
-        channel = conn.default_channel
-        channel.visibility_timeout = 0
-        channel.qos.restore_visible(num=100)
-
-
 def test_upload_is_validated_by_a_worker_and_the_report_served(worker, world, api):
     sub = _upload(api, world, INVALID_CSV)
     wait_for(lambda: _run(sub["id"]).status in FINISHED, timeout=30, what="validation finished")
@@ -65,27 +57,55 @@ def test_upload_is_validated_by_a_worker_and_the_report_served(worker, world, ap
     assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
 
 
+# The test's own lease bound: workers renew every ~1.7 s, the sweep runs every second.
+# Broker settings stay the defaults (visibility timeout 2 h): recovery must not need them.
+FAST_RECOVERY = {"DDMS_JOB_LEASE_SECONDS": "5", "DDMS_JOB_SWEEP_SECONDS": "1"}
+
+
 def test_a_worker_killed_mid_validation_is_replaced_and_the_run_completes_once(
-    worker_factory, world, api
+    worker_factory, beat_factory, world, api
 ):
     slow = worker_factory(
-        extra_env={"DDMS_VALIDATION_CHUNK_ROWS": "25", "DDMS_VALIDATION_TEST_DELAY_MS": "300"}
+        app="tests.slow_app",
+        extra_env={"DDMS_VALIDATION_CHUNK_ROWS": "25", "DDMS_TEST_SLOW_MS": "300", **FAST_RECOVERY},
     )
-    rows = "".join(f"D{i},2026-01-01,{i}.5,{i}\n" for i in range(500))
+    beat_factory(extra_env=FAST_RECOVERY)
+    rows = "".join(f"D{i},2026-01-01,{i}.5,{i}\n" for i in range(600))
     content = ("district,month,consumption_mwh,customers\n" + rows).encode()
     sub = _upload(api, world, content)
-    wait_for(lambda: _run(sub["id"]).rows_done > 0, timeout=30, what="validation under way")
+    # 25 rows per 0.3 s: at 450 rows the run has outlived its 5 s lease, renewed all along,
+    # so the sweep (every second) has left it alone.
+    wait_for(lambda: _run(sub["id"]).rows_done >= 450, timeout=40, what="validation under way")
+    assert _run(sub["id"]).attempts == 1
     slow.kill()
+    killed = time.monotonic()
     run = _run(sub["id"])
-    assert run.status == RunStatus.RUNNING and run.rows_done < 500
+    assert run.status == RunStatus.RUNNING and run.rows_done < 600
 
-    redeliver_unacknowledged()
-    worker_factory()
-    wait_for(lambda: _run(sub["id"]).status in FINISHED, timeout=30, what="validation finished")
+    worker_factory(extra_env=FAST_RECOVERY)
+    wait_for(lambda: _run(sub["id"]).status in FINISHED, timeout=60, what="validation finished")
+    recovery = time.monotonic() - killed
+    print(f"RECOVERY validation kill -> finished: {recovery:.1f}s")
     run = _run(sub["id"])
     assert run.status == RunStatus.PASSED, run.last_error
-    assert run.attempts == 2 and run.rows_done == 500
-    assert run.report["stats"]["rows"] == 500
+    assert run.attempts == 2 and run.rows_done == 600
+    assert run.report["stats"]["rows"] == 600
+    assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
+    # Lease 5 s + sweep 1 s + a worker's start: well inside the bound, far from 2 hours.
+    assert recovery < 40
+
+
+def test_a_file_that_kills_its_worker_every_time_ends_in_error_after_the_attempt_limit(
+    worker_factory, world, api
+):
+    # The pool process dies at every start (as if killed for memory); its message comes back
+    # at once (reject on worker lost) and the holder is known dead, so no lease wait.
+    worker_factory(app="tests.slow_app", extra_env={"DDMS_TEST_DIE_IN_JOB": "1"})
+    sub = _upload(api, world, INVALID_CSV)
+    wait_for(lambda: _run(sub["id"]).status in FINISHED, timeout=60, what="run given up")
+    run = _run(sub["id"])
+    assert run.status == RunStatus.ERROR and run.attempts == 4
+    assert "started 3 times" in run.last_error and run.report is None
     assert OutboxEvent.objects.filter(kind="validation.finished").count() == 1
 
 

@@ -4,18 +4,14 @@ from .delivery import notification_retry, notifications_deliver, notifications_s
 from .digests import digests_send
 from .fanout import event_fan_out
 from .outbox import (
-    broker_publish,
     outbox_dispatch,
     outbox_record,
     outbox_record_once,
     outbox_relay,
-    publish_after_commit,
-    requeue_unstarted,
 )
 from .webhooks import webhook_endpoint_create, webhook_endpoint_disable
 
 __all__ = [
-    "broker_publish",
     "digests_send",
     "event_fan_out",
     "notification_retry",
@@ -25,8 +21,6 @@ __all__ = [
     "outbox_record",
     "outbox_record_once",
     "outbox_relay",
-    "publish_after_commit",
-    "requeue_unstarted",
     "webhook_endpoint_create",
     "webhook_endpoint_disable",
 ]

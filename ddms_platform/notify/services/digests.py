@@ -3,10 +3,11 @@
 Notifications of digest subscribers are created like any other (one row per recipient and
 event, unique) but wait with `digest = daily|weekly`. The periodic digest job groups a
 recipient's due rows into one message and uses the same bookkeeping as immediate delivery:
-rows are claimed (pending → sending, attempts + 1) and that is committed before the message
-leaves; the outcome is committed after. A second run finds nothing pending; a run killed
-mid-send leaves its rows `sending`, which the sweep resolves as "outcome unknown" (e-mail is
-at-most-once), so nothing is sent twice.
+a recipient's rows are claimed (pending → sending, attempts + 1) and that is committed
+before the message leaves; the outcome is committed with the next recipient's claim. A second
+run finds nothing pending; a run killed mid-send leaves one digest's rows `sending`, which
+the sweep resolves as "outcome unknown" (e-mail is at-most-once), so nothing is sent twice,
+and the later recipients' rows pending for the next run.
 """
 
 from __future__ import annotations
@@ -55,11 +56,10 @@ def _held(frequency: str | None, *, now: dt.datetime, only_retries: bool) -> Any
 def _claim(
     keys: list[str], frequency: str | None, *, now: dt.datetime, only_retries: bool
 ) -> list[Notification]:
-    """Lock the recipients' due held rows, mark them sending and commit."""
+    """The recipients' due held rows (still pending: each group is handed over on its own)."""
     with transaction.atomic():
         rows = list(
             _held(frequency, now=now, only_retries=only_retries)
-            .select_for_update(skip_locked=True, of=("self",))
             .filter(recipient_key__in=keys)
             .select_related("event")
             .order_by("recipient_key", "created_at", "id")
@@ -70,13 +70,24 @@ def _claim(
             row.next_attempt_at = gates[row.event_id]
         if held:
             Notification.objects.bulk_update(held, ["next_attempt_at"])
-        rows = [r for r in rows if r not in held]
-        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(
-            status=Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
-        )
-    for row in rows:
+    return [r for r in rows if r not in held]
+
+
+def _hand_over(group: list[Notification]) -> list[Notification]:
+    """Mark a recipient's rows sending (in the caller's transaction); the ones still pending."""
+    now = timezone.now()
+    mine = list(
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pk__in=[r.pk for r in group], status=Status.PENDING)
+        .values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=mine).update(
+        status=Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
+    )
+    group = [r for r in group if r.pk in set(mine)]
+    for row in group:
         row.status, row.attempts, row.sending_started_at = Status.SENDING, row.attempts + 1, now
-    return rows
+    return group
 
 
 def _item_templates(name: str) -> tuple[Any, Any]:
@@ -142,13 +153,24 @@ def _groups(rows: Iterable[Notification]) -> list[list[Notification]]:
 
 
 def _send_groups(groups: list[list[Notification]], connection: Any) -> int:
-    """Send one digest per group over the open connection; record every grouped row."""
-    flush_every = settings.DDMS_NOTIFY_FLUSH_EVERY
+    """Send one digest per group over the open connection; record every grouped row.
+
+    As for immediate e-mail, each digest's rows are marked sending just before it leaves
+    and its answer is committed with the next digest's mark: a run killed mid-way leaves
+    one digest in flight and every later recipient's rows pending.
+    """
     renderer = EmailRenderer()
-    results: list[Any] = []
+    answered: list[Any] = []
     sent = 0
     try:
         for group in groups:
+            with transaction.atomic():
+                if answered:
+                    record_outcomes(answered)  # transient failures go back to pending
+                    answered = []
+                group = _hand_over(group)
+            if not group:
+                continue  # another run has them
             started, t0 = timezone.now(), time.monotonic()
             error: DeliveryError | None = None
             try:
@@ -157,13 +179,10 @@ def _send_groups(groups: list[list[Notification]], connection: Any) -> int:
             except DeliveryError as exc:
                 error = exc
             duration = int((time.monotonic() - t0) * 1000)
-            results += [(row, started, duration, error, None) for row in group]
-            if len(results) >= flush_every:
-                record_outcomes(results)  # transient failures go back to pending for the next run
-                results = []
+            answered = [(row, started, duration, error, None) for row in group]
     finally:
-        if results:
-            record_outcomes(results)
+        if answered:
+            record_outcomes(answered)
     return sent
 
 
@@ -199,6 +218,8 @@ def digests_send(*, frequency: str | None, only_retries: bool = False) -> int:
                 try:
                     connection = open_mail_connection()
                 except DeliveryError as exc:
+                    for row in rows:
+                        row.attempts += 1
                     record_outcomes([(row, timezone.now(), 0, exc, None) for row in rows])
                     break
             sent += _send_groups(_groups(rows), connection)
