@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0002_membership_language'),
+        ('partnerships', '0003_data_request_dialect'),
     ]
 
     operations = [
