@@ -241,7 +241,7 @@ def test_any_unexpected_exception_ends_the_load_in_error(
     def broken(submission):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(observations, "read_table", broken)
+    monkeypatch.setattr(observations, "open_table", broken)
     submission = make_submission(CSV.replace(b"RS-KG,2024-03,_T,,", b"RS-KG,2024-03,_T,7,"))
     load = _load_job(world, api, submission, django_capture_on_commit_callbacks)
     assert load.status == "error" and load.worker and load.heartbeat_at is None
