@@ -158,6 +158,9 @@ DDMS_REQUEUE_AFTER_SECONDS = env_int("DDMS_REQUEUE_AFTER_SECONDS", 600, minimum=
 DDMS_REQUIRE_SERVICES = env_bool("DDMS_REQUIRE_SERVICES", False)
 DDMS_MEMBERSHIP_MODEL = "partnerships.Membership"
 
+# A JSON request body nested deeper than this is refused with a 400 (no endpoint needs more).
+DDMS_JSON_MAX_DEPTH = env_int("DDMS_JSON_MAX_DEPTH", 32, minimum=4)
+
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -165,6 +168,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ddms_platform.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -23,5 +23,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+handler404 = "ddms_platform.core.api.not_found"
+
 admin.site.site_header = "DDMS back-office"
 admin.site.site_title = "DDMS"

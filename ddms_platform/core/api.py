@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -75,6 +76,23 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 class ApiRouter(DefaultRouter):
     """The router of every app: no `.json` suffix routes (they duplicate the plain ones and
-    break custom actions that take no `format` argument)."""
+    break custom actions that take no `format` argument), and numeric ids.
+
+    A detail route matches only digits unless the viewset declares `lookup_value_regex`, so a
+    malformed id (`abc`, `1e3`, `null,null`) is a 404 before any view code turns it into an
+    integer.
+    """
 
     include_format_suffixes = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._default_value_pattern = "[0-9]+"
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404: under /api/ a URL that matches no route (a malformed id) answers in the one
+    error shape; pages keep Django's 404 page (its `404.html` template)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(404, "not_found", "Not found."), status=404)
+    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]

@@ -15,11 +15,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.parsers import BoundedJSONParser
 from ddms_platform.tabular import report_to_csv_rows
 
 from .. import selectors_requests as selectors
@@ -111,7 +112,7 @@ class DataRequestViewSet(
     ordering_fields = ["created_at", "due_on", "state", "title"]
     search_fields = ["title", "purpose"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[DataRequest]:
         return selectors.requests_visible_to(self.request.user).select_related(
