@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ddms_platform.core.health import healthz
+from ddms_platform.core.tokens import TokenView
 
 urlpatterns = [
     path("", include("ddms_platform.web.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include("partnerships.api.urls")),
     path("api/v1/", include("indicators.api.urls")),
     path("api/v1/", include("ddms_platform.notify.api")),

@@ -52,6 +52,16 @@ def _fast_passwords(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Throttle and abuse-limit counters live in the cache: no test inherits another's."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def services() -> None:
     """Require PostgreSQL and Redis (skip on a laptop without them, fail in CI)."""
