@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "ddms_platform.core.scoping.ScopedFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "ddms_platform.core.api.BoundedSearchFilter",
     ],

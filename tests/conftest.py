@@ -138,6 +138,13 @@ def world(db: None) -> SimpleNamespace:
         user=UserFactory(username="pb"), organisation=partner_b
     ).user
     w.city_user = MembershipFactory(user=UserFactory(username="city"), organisation=city).user
+    # Viewers read what their organisation's members read and write nothing.
+    w.nsi_viewer = MembershipFactory(
+        user=UserFactory(username="nsi-viewer"), organisation=nsi, role="viewer"
+    ).user
+    w.city_viewer = MembershipFactory(
+        user=UserFactory(username="city-viewer"), organisation=city, role="viewer"
+    ).user
     w.admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     w.outsider = UserFactory(username="outsider")
     return w

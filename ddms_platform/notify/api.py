@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from ddms_platform.core.api import ApiRouter
 from ddms_platform.core.permissions import IsNSIStaff
+from ddms_platform.core.scoping import ScopedFilterSet
 
 from .models import DeliveryAttempt, Notification
 from .services import notification_retry
@@ -57,7 +58,7 @@ class NotificationDetailSerializer(NotificationSerializer):
         read_only_fields = fields
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(ScopedFilterSet):
     kind = django_filters.CharFilter(field_name="event__kind")
 
     class Meta:

@@ -20,7 +20,7 @@ from .. import services
 from ..models import Indicator, Observation, ObservationLoad, Publication, Territory
 from ..selectors.lineage import observation_lineage
 from ..selectors.publications import (
-    current_publication_ids,
+    indicators_visible,
     publications_visible,
     released_observations_visible,
 )
@@ -80,11 +80,9 @@ class IndicatorViewSet(viewsets.ModelViewSet):
         return serializers.PublicIndicatorSerializer
 
     def get_queryset(self) -> QuerySet[Indicator]:
-        qs = Indicator.objects.prefetch_related("source_organisations")
-        if getattr(self, "swagger_fake_view", False) or is_nsi_staff(self.request.user):
-            return qs
-        # An indicator whose first release is still embargoed is not yet in the catalogue.
-        return qs.filter(publications__in=current_publication_ids(), is_active=True).distinct()
+        if getattr(self, "swagger_fake_view", False):
+            return Indicator.objects.none()
+        return indicators_visible(self.request.user).prefetch_related("source_organisations")
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.indicator_create(

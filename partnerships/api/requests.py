@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from ddms_platform.core.errors import DomainError
 from ddms_platform.core.parsers import BoundedJSONParser
+from ddms_platform.core.scoping import ScopedFilterSet
 from ddms_platform.tabular import report_to_csv_rows
 
 from .. import selectors_requests as selectors
@@ -40,7 +41,7 @@ from .requests_serializers import (
 )
 
 
-class DataRequestFilter(django_filters.FilterSet):
+class DataRequestFilter(ScopedFilterSet):
     """Filters of the request list (the same ones the portals use)."""
 
     state = django_filters.MultipleChoiceFilter(choices=RequestState.choices)
@@ -131,7 +132,7 @@ class DataRequestViewSet(
 
     @extend_schema(request=DataRequestCreateSerializer, responses={201: DataRequestSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = DataRequestCreateSerializer(data=request.data)
+        data = DataRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         created = services.request_create(actor=request.user, **data.validated_data)
         return Response(DataRequestSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from ddms_platform.core.scoping import VisiblePK
+
 from ..choices import RequestDirection, RequestFrequency
 from ..models import Agreement, DataRequest, Organisation, Pilot, RequestComment, Submission
 from ..services.requests import REQUEST_MACHINE
@@ -62,14 +64,10 @@ class DataRequestCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     purpose = serializers.CharField()
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
-    requester = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    provider = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    agreement = serializers.PrimaryKeyRelatedField(
-        queryset=Agreement.objects.all(), required=False, allow_null=True, default=None
-    )
-    pilot = serializers.PrimaryKeyRelatedField(
-        queryset=Pilot.objects.all(), required=False, allow_null=True, default=None
-    )
+    requester = VisiblePK(Organisation)
+    provider = VisiblePK(Organisation)
+    agreement = VisiblePK(Agreement, required=False, allow_null=True, default=None)
+    pilot = VisiblePK(Pilot, required=False, allow_null=True, default=None)
     table_schema = serializers.JSONField(help_text="A Frictionless Table Schema descriptor.")
     frequency = serializers.ChoiceField(
         choices=RequestFrequency.choices, default=RequestFrequency.ONE_OFF

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.permissions import require_nsi_staff
 
 from ..messages import EmailRenderer, message_id, render_email, shared_context, webhook_body
 from ..models import Channel, DeliveryAttempt, Notification, OutboxEvent
@@ -259,6 +260,7 @@ def notifications_sweep() -> dict[str, int]:
 
 def notification_retry(*, notification: Notification, actor: Any) -> Notification:
     """Send a failed or cancelled notification again (the delivery log's action)."""
+    require_nsi_staff(actor)  # viewers read the log; only acting staff re-send
     if notification.status not in (Status.FAILED, Status.CANCELLED):
         raise DomainError(
             f"Only failed or cancelled notifications can be retried; this one is {notification.status}.",
