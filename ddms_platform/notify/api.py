@@ -28,6 +28,8 @@ class DeliveryAttemptSerializer(serializers.ModelSerializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     event_kind = serializers.CharField(source="event.kind", read_only=True)
+    # Blank for webhook deliveries, so not declared `format: email` ("" is not an address).
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Notification

@@ -157,8 +157,9 @@ class DownloadView(OpenDataView):
     @extend_schema(
         parameters=FILTER_PARAMS,
         responses={
+            (200, "application/json"): serializers.OpenDataObservationSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/json"): OpenApiTypes.STR,
+            (200, "application/vnd.sdmx.data+csv"): OpenApiTypes.STR,
         },
         description="SDMX-CSV needs exactly one indicator (one dataflow per file). Any other "
         "query parameter filters a dimension, e.g. ?sex=F.",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
@@ -95,7 +94,9 @@ class ReasonSerializer(serializers.Serializer):
 class RequestCommentSerializer(serializers.ModelSerializer):
     """A message in a request's thread."""
 
-    author_name = serializers.CharField(source="author.username", read_only=True, default=None)
+    author_name = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RequestComment
@@ -123,15 +124,15 @@ class ValidationSummarySerializer(serializers.Serializer):
     error_count = serializers.SerializerMethodField()
     warning_count = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_valid(self, run: Any) -> bool | None:
         return run.report.get("valid") if run.report else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_error_count(self, run: Any) -> int | None:
         return run.report.get("stats", {}).get("errors") if run.report else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_warning_count(self, run: Any) -> int | None:
         return run.report.get("stats", {}).get("warnings") if run.report else None
 

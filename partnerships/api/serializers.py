@@ -148,7 +148,9 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class AgreementDocumentSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    uploaded_by = serializers.CharField(
+        source="uploaded_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AgreementDocument
@@ -173,7 +175,9 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AuditEntry
@@ -263,7 +267,9 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class ActivitySerializer(serializers.ModelSerializer):
     plan = VisiblePK(CommunicationPlan)
-    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
+    owner = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
     audience = serializers.ChoiceField(choices=Audience.choices, required=False, allow_blank=True)
 
     class Meta:

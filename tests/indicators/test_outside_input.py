@@ -136,3 +136,23 @@ def test_json_at_the_depth_limit_is_parsed(api, world, settings):
     too_deep = client.post("/api/v1/subscriptions/", {"indicators": [[[["x"]]]]}, format="json")
     assert ok.status_code == 400 and "fields" in ok.json()["error"]
     assert too_deep.status_code == 400 and too_deep.json()["error"]["code"] == "parse_error"
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_the_open_data_json_is_declared_as_the_array_it_returns(openapi):
+    content = openapi["paths"]["/api/v1/open-data/observations.{fmt}"]["get"]["responses"]["200"][
+        "content"
+    ]
+    assert content["application/json"]["schema"]["type"] == "array"
+    assert content["text/csv"]["schema"]["type"] == "string"
+
+
+def test_a_notification_email_may_be_blank_in_the_schema(openapi):
+    email = openapi["components"]["schemas"]["Notification"]["properties"]["email"]
+    assert email["type"] == "string" and "format" not in email
