@@ -10,12 +10,21 @@ from rest_framework.parsers import JSONParser
 
 
 def json_depth(value: Any) -> int:
-    """How deeply lists and objects nest in `value` (a scalar is 0), without recursion."""
+    """How deeply lists and objects nest in `value` (a scalar is 0), without recursion.
+
+    Raises ParseError on a string (key or value) holding a NUL character, which PostgreSQL
+    cannot store or compare.
+    """
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                raise ParseError("The JSON body contains a NUL character.")
+            continue
         if isinstance(item, dict):
+            stack.extend((key, depth) for key in item)
             children: Any = item.values()
         elif isinstance(item, list):
             children = item

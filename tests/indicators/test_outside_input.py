@@ -156,3 +156,26 @@ def test_the_open_data_json_is_declared_as_the_array_it_returns(openapi):
 def test_a_notification_email_may_be_blank_in_the_schema(openapi):
     email = openapi["components"]["schemas"]["Notification"]["properties"]["email"]
     assert email["type"] == "string" and "format" not in email
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/indicators/a%00b/series/",
+        "/api/v1/open-data/observations.json?indicator=a%00b",
+        "/api/v1/indicators/?search=a%00b",
+        "/indicators/a%00b/",
+    ],
+)
+def test_a_nul_character_in_the_address_is_400(api, world, url):
+    # PostgreSQL refuses NUL in any text comparison: this was a 500 there.
+    response = api(None).get(url)
+    assert response.status_code == 400
+    assert b"NUL character" in response.content
+
+
+def test_a_nul_character_in_a_json_body_is_400(api, world):
+    for body in ({"topic": "a\x00b"}, {"a\x00b": 1}):
+        response = api(world.nsi_manager).post("/api/v1/subscriptions/", body, format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["message"] == "The JSON body contains a NUL character."
