@@ -16,8 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .errors import DomainError
-from .limits import RateLimited
+from .errors import DomainError, RateLimited
 
 
 class StandardPagination(PageNumberPagination):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..env import RATE_PERIODS
-from .errors import DomainError
+from .errors import RateLimited
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -36,17 +36,6 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, *args, **kwargs)
-
-
-class RateLimited(DomainError):
-    """A limit was reached; `retry_after` says in how many seconds the next try can succeed."""
-
-    status_code = 429
-    code = "rate_limited"
-
-    def __init__(self, message: str, *, retry_after: int, **extra: Any) -> None:
-        super().__init__(message, retry_after=retry_after, **extra)
-        self.retry_after = retry_after
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from ddms_platform.core.errors import DomainError
-from ddms_platform.core.limits import RateLimited
+from ddms_platform.core.errors import DomainError, RateLimited
 
 T = TypeVar("T")
 
