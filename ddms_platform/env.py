@@ -48,3 +48,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+RATE_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """Return a rate such as '10/hour' (checked), or None when set to 'off' (no limit)."""
+    raw = os.environ.get(name, default).strip()
+    if raw.lower() in ("off", "none", "0"):
+        return None
+    count, _, period = raw.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a rate: use N/second, N/minute, N/hour or N/day, or 'off'"
+        )
+    return raw

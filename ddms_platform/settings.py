@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DDMS_DATA_DIR", str(BASE_DIR / "var")))
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ddms_platform.core.middleware.RequestIdMiddleware",
+    "ddms_platform.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -62,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "ddms_platform.core.limits.RateLimitMiddleware",
+    # Last, so it sees the response of every sign-in view and can replace it with the 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ddms_platform.urls"
@@ -98,12 +104,53 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's cache: abuse-limit counters and DRF throttles (and anything else cached). Local
+# memory by default (per process); DDMS_CACHE_URL=redis://host:6379/1 shares it between the
+# web processes, as production needs.
+DDMS_CACHE_URL = env_str("DDMS_CACHE_URL", "locmem://")
+if DDMS_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DDMS_CACHE_URL,
+        }
+    }
+elif DDMS_CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(f"DDMS_CACHE_URL={DDMS_CACHE_URL!r}: use locmem:// or redis://")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes counts failed sign-ins (pages, admin, API token) and refuses the pair
+# (username, address) for a cool-off once DDMS_LOGIN_FAILURE_LIMIT is reached.
+AUTHENTICATION_BACKENDS = [
+    "ddms_platform.core.limits.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counted in the database, not the cache: every web process sees the same count even with
+# the local-memory cache, and a lockout survives a restart.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("DDMS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DDMS_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+# Per account and address: a guesser is stopped without letting anyone lock a colleague out
+# from elsewhere (or a whole office behind one address out of every account).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "ddms_platform.core.limits.lockout_response"
+# The caller's address: X-Forwarded-For only behind our own reverse proxy (else anyone could
+# pick a new address per request and escape every per-address limit).
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if BEHIND_PROXY else ["REMOTE_ADDR"]
+)
+AXES_VERBOSE = False
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -206,6 +253,16 @@ DDMS_REQUEUE_AFTER_SECONDS = env_int("DDMS_REQUEUE_AFTER_SECONDS", 600, minimum=
 DDMS_REQUIRE_SERVICES = env_bool("DDMS_REQUIRE_SERVICES", False)
 DDMS_MEMBERSHIP_MODEL = "partnerships.Membership"
 
+# ?search= takes at most this many words (each is a LIKE over several columns).
+DDMS_SEARCH_MAX_TERMS = env_int("DDMS_SEARCH_MAX_TERMS", 10, minimum=1)
+DDMS_SEARCH_MAX_LENGTH = env_int("DDMS_SEARCH_MAX_LENGTH", 200, minimum=10)
+# Anonymous e-mail sign-up: sign-ups per address of the caller, confirmation mails per
+# e-mail address.
+DDMS_SIGNUP_RATE_PER_IP = env_rate("DDMS_SIGNUP_RATE_PER_IP", "10/hour")
+DDMS_CONFIRM_MAIL_RATE_PER_ADDRESS = env_rate("DDMS_CONFIRM_MAIL_RATE_PER_ADDRESS", "3/day")
+# A JSON request body nested deeper than this is refused with a 400 (no endpoint needs more).
+DDMS_JSON_MAX_DEPTH = env_int("DDMS_JSON_MAX_DEPTH", 32, minimum=4)
+
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -213,11 +270,23 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-        "rest_framework.filters.SearchFilter",
+    "DEFAULT_PARSER_CLASSES": [
+        "ddms_platform.core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "ddms_platform.core.scoping.ScopedFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "ddms_platform.core.api.BoundedSearchFilter",
+    ],
+    # Anonymous callers are throttled per address; signed-in users are not (they are known).
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("DDMS_THROTTLE_ANON", "1200/minute"),
+        "token": env_rate("DDMS_THROTTLE_TOKEN", "30/minute"),
+    },
     "DEFAULT_PAGINATION_CLASS": "ddms_platform.core.api.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "ddms_platform.core.api.exception_handler",
@@ -370,7 +439,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if env_bool("DJANGO_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

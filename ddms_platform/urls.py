@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 
 from ddms_platform.core.health import healthz
+from ddms_platform.core.token_api import TokenView
 
 # ReDoc sets inline style attributes (markdown, styled-components) and runs its search in a
 # blob: worker, so its page alone allows inline styles and blob workers; its scripts stay
@@ -26,6 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include("partnerships.api.urls")),
     path("api/v1/", include("indicators.api.urls")),
     path("api/v1/", include("ddms_platform.notify.api")),
@@ -35,6 +37,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", redoc, name="api-redoc"),
 ]
+
+handler404 = "ddms_platform.core.api.not_found"
 
 admin.site.site_header = "DDMS back-office"
 admin.site.site_title = "DDMS"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -23,3 +25,26 @@ class IndicatorsConfig(AppConfig):
         register_demo_loader(demo.load)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
+        register_visibility()
+
+
+def register_visibility() -> None:
+    """Which rows of each model a user may name in a filter or a body (core.scoping)."""
+    from ddms_platform.core.permissions import is_nsi_staff
+    from ddms_platform.core.scoping import register_visible
+
+    from . import models
+    from .selectors import publications
+
+    def staff_only(model: Any) -> Any:
+        return lambda user: model.objects.all() if is_nsi_staff(user) else model.objects.none()
+
+    register_visible(models.Indicator, publications.indicators_visible)
+    register_visible(models.Territory, lambda user: models.Territory.objects.filter(is_active=True))
+    register_visible(models.Publication, lambda user: publications.publications_visible(user=user))
+    register_visible(
+        models.ReleasedObservation,
+        lambda user: publications.released_observations_visible(user=user),
+    )
+    register_visible(models.Observation, staff_only(models.Observation))
+    register_visible(models.ObservationLoad, staff_only(models.ObservationLoad))

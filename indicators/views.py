@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ddms_platform.core.limits import client_ip
 from ddms_platform.core.permissions import (
     ACTING_ROLES,
     LOCAL_GOVERNMENT_KINDS,
@@ -98,6 +99,7 @@ def indicator_subscribe(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user,
             indicators=[indicator],
             email=form.cleaned_data["email"],
+            client_ip=client_ip(request),
         )
     if ok and request.user.is_authenticated:
         return redirect(reverse("subscription-manage"))

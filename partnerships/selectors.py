@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
 from ddms_platform.core.audit import audit_history
-from ddms_platform.core.errors import NotPermitted
 from ddms_platform.core.models import AuditEntry
 from ddms_platform.core.permissions import (
     NSI_KINDS,
+    is_acting_nsi_staff,
     is_nsi_staff,
     member_org_ids,
-    require_nsi_staff,
     scope_to_orgs,
 )
 
@@ -48,11 +48,7 @@ PLAN_PATHS = (
 
 def can_manage_registry(user: Any) -> bool:
     """True for admins and NSI staff acting as manager or member (viewers only read)."""
-    try:
-        require_nsi_staff(user)
-    except NotPermitted:
-        return False
-    return True
+    return is_acting_nsi_staff(user)
 
 
 def country_list() -> QuerySet[Country]:
@@ -68,6 +64,14 @@ def organisation_list(user: Any) -> QuerySet[Organisation]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     return qs.filter(Q(pk__in=member_org_ids(user)) | Q(kind__in=NSI_KINDS))
+
+
+def user_list(user: Any) -> QuerySet[Any]:
+    """Accounts the user may name: all for NSI staff, else members of its own organisations."""
+    users = get_user_model().objects.filter(is_active=True)
+    if is_nsi_staff(user):
+        return users
+    return users.filter(memberships__organisation_id__in=member_org_ids(user)).distinct()
 
 
 def contact_list(user: Any) -> QuerySet[Contact]:

@@ -66,6 +66,16 @@ def _fast_passwords(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Throttle and abuse-limit counters live in the cache: no test inherits another's."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
 @pytest.fixture
 def services() -> None:
     """Require PostgreSQL and Redis (skip on a laptop without them, fail in CI)."""
@@ -206,6 +216,13 @@ def world(db: None) -> SimpleNamespace:
         user=UserFactory(username="pb"), organisation=partner_b
     ).user
     w.city_user = MembershipFactory(user=UserFactory(username="city"), organisation=city).user
+    # Viewers read what their organisation's members read and write nothing.
+    w.nsi_viewer = MembershipFactory(
+        user=UserFactory(username="nsi-viewer"), organisation=nsi, role="viewer"
+    ).user
+    w.city_viewer = MembershipFactory(
+        user=UserFactory(username="city-viewer"), organisation=city, role="viewer"
+    ).user
     w.admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     w.outsider = UserFactory(username="outsider")
     return w

@@ -42,3 +42,14 @@ class NotPermitted(DomainError):
 
     status_code = 403
     code = "permission_denied"
+
+
+class RateLimited(DomainError):
+    """A limit was reached; `retry_after` says in how many seconds the next try can succeed."""
+
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **extra: Any) -> None:
+        super().__init__(message, retry_after=retry_after, **extra)
+        self.retry_after = retry_after

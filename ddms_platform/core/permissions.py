@@ -85,23 +85,31 @@ def require_member(user: Any, org_id: int | None, *, roles: Iterable[str] = ACTI
         raise NotPermitted("You do not act for this organisation with a role that allows this.")
 
 
+def is_acting_nsi_staff(user: Any) -> bool:
+    """True for admins and NSI staff with a manager or member role (viewers only read)."""
+    return is_admin(user) or any(
+        kind in NSI_KINDS and role in ACTING_ROLES for _o, kind, role in _memberships(user)
+    )
+
+
 def require_nsi_staff(user: Any) -> None:
     """Raise NotPermitted unless the user is NSI staff acting with a manager or member role."""
-    if is_admin(user):
-        return
-    if not any(kind in NSI_KINDS and role in ACTING_ROLES for _o, kind, role in _memberships(user)):
+    if not is_acting_nsi_staff(user):
         raise NotPermitted("Only NSI staff may do this.")
 
 
 class IsNSIStaff(BasePermission):
-    """API permission: NSI staff or admin."""
+    """API permission: NSI staff or admin read; viewers among them may not write."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return is_nsi_staff(request.user)
+        if request.method in SAFE_METHODS:
+            return is_nsi_staff(request.user)
+        return is_acting_nsi_staff(request.user)
 
 
 class PublicReadNSIWrite(BasePermission):
-    """API permission: anyone may read (selectors hide what is embargoed); NSI staff write."""
+    """API permission: anyone may read (selectors hide what is embargoed); acting NSI staff
+    write."""
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return request.method in SAFE_METHODS or is_nsi_staff(request.user)
+        return request.method in SAFE_METHODS or is_acting_nsi_staff(request.user)

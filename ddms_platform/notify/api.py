@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from ddms_platform.core.api import ApiRouter
 from ddms_platform.core.permissions import IsNSIStaff
+from ddms_platform.core.scoping import ScopedFilterSet
 
 from .models import DeliveryAttempt, Notification
 from .services import notification_retry
@@ -27,6 +28,8 @@ class DeliveryAttemptSerializer(serializers.ModelSerializer):
 
 class NotificationSerializer(serializers.ModelSerializer):
     event_kind = serializers.CharField(source="event.kind", read_only=True)
+    # Blank for webhook deliveries, so not declared `format: email` ("" is not an address).
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = Notification
@@ -62,7 +65,7 @@ class RetrySerializer(serializers.Serializer):
     confirm_unknown_outcome = serializers.BooleanField(default=False)
 
 
-class NotificationFilter(django_filters.FilterSet):
+class NotificationFilter(ScopedFilterSet):
     kind = django_filters.CharFilter(field_name="event__kind")
 
     class Meta:

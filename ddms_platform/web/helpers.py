@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from ddms_platform.core.errors import DomainError
+from ddms_platform.core.errors import DomainError, RateLimited
 
 T = TypeVar("T")
 
@@ -31,6 +31,8 @@ def call_service(
     """
     try:
         result = service(**kwargs)
+    except RateLimited:
+        raise  # the 429 page (RateLimitMiddleware), not a message on the next page
     except DomainError as exc:
         fields = exc.extra.get("fields") or {}
         if form is not None and fields:

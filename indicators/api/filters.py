@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import django_filters
 
+from ddms_platform.core.scoping import ScopedFilterSet
+
 from ..models import Observation, Publication, ReleasedObservation, Territory
 
 
-class TerritoryFilter(django_filters.FilterSet):
+class TerritoryFilter(ScopedFilterSet):
     parent = django_filters.CharFilter(field_name="parent__code")
 
     class Meta:
@@ -15,7 +17,7 @@ class TerritoryFilter(django_filters.FilterSet):
         fields = ["level", "parent"]
 
 
-class ObservationFilter(django_filters.FilterSet):
+class ObservationFilter(ScopedFilterSet):
     indicator = django_filters.CharFilter(field_name="indicator__code")
     territory = django_filters.CharFilter(field_name="territory__code")
 
@@ -24,7 +26,7 @@ class ObservationFilter(django_filters.FilterSet):
         fields = ["indicator", "territory", "period", "status", "submission"]
 
 
-class ReleasedObservationFilter(django_filters.FilterSet):
+class ReleasedObservationFilter(ScopedFilterSet):
     indicator = django_filters.CharFilter(field_name="indicator_code")
     territory = django_filters.CharFilter(field_name="territory_code")
 
@@ -33,7 +35,7 @@ class ReleasedObservationFilter(django_filters.FilterSet):
         fields = ["publication", "indicator", "territory", "period", "status"]
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(ScopedFilterSet):
     indicator = django_filters.CharFilter(field_name="indicators__code", distinct=True)
 
     class Meta:

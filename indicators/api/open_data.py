@@ -30,9 +30,11 @@ from ..models import Indicator
 from ..selectors.monitoring import pilot_monitoring
 from ..selectors.open_data import (
     ObservationFilter,
+    declared_dimensions,
     dims_from_key,
     open_indicator,
     open_observations,
+    query_list,
     series_rows,
 )
 from ..selectors.publications import calendar_entries, last_release_time
@@ -103,7 +105,9 @@ class SeriesView(OpenDataView):
                 content_type="application/json",
             )
         indicator, publication_ids = found
-        filters = ObservationFilter.from_query(request.query_params)
+        filters = ObservationFilter.from_query(
+            request.query_params, dimensions=indicator.dimension_ids
+        )
         etag, last = _validators(request, now, f"series:{code}")
         if _not_modified(request, etag, last):
             response: HttpResponse = HttpResponseNotModified()
@@ -153,15 +157,19 @@ class DownloadView(OpenDataView):
     @extend_schema(
         parameters=FILTER_PARAMS,
         responses={
+            (200, "application/json"): serializers.OpenDataObservationSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
-            (200, "application/json"): OpenApiTypes.STR,
+            (200, "application/vnd.sdmx.data+csv"): OpenApiTypes.STR,
         },
         description="SDMX-CSV needs exactly one indicator (one dataflow per file). Any other "
         "query parameter filters a dimension, e.g. ?sex=F.",
     )
     def get(self, request: Request, fmt: str) -> HttpResponseBase:
         now = timezone.now()
-        filters = ObservationFilter.from_query(request.query_params)
+        params = request.query_params
+        filters = ObservationFilter.from_query(
+            params, dimensions=declared_dimensions(query_list(params, "indicator"))
+        )
         indicator = None
         if fmt == "sdmx.csv":
             found = (

@@ -153,6 +153,19 @@ class ReleasedObservationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OpenDataObservationSerializer(serializers.Serializer):
+    """One element of the open-data JSON download (documents `exports.stream_json`)."""
+
+    id = serializers.IntegerField()
+    indicator = serializers.CharField()
+    territory = serializers.CharField()
+    period = serializers.CharField()
+    dims = serializers.DictField(child=serializers.CharField())
+    value = serializers.FloatField(allow_null=True)
+    status = serializers.CharField()
+    publication = serializers.IntegerField()
+
+
 class PublicationSerializer(serializers.ModelSerializer):
     indicators = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Indicator.objects.all()

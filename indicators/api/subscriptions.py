@@ -11,15 +11,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.api import ApiRouter
+from ddms_platform.core.scoping import ScopedModelSerializer, VisibleSlug
 
 from ..models import Indicator, Subscription
 from ..services.subscriptions import subscription_create, subscription_unsubscribe
 
 
-class SubscriptionSerializer(serializers.ModelSerializer):
-    indicators = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Indicator.objects.all(), required=False
-    )
+class SubscriptionSerializer(ScopedModelSerializer):
+    # An indicator the catalogue hides, a pilot the user cannot see: "does not exist".
+    indicators = VisibleSlug(Indicator, "code", many=True, required=False)
     webhook_url = serializers.URLField(write_only=True, required=False, allow_blank=True)
     webhook_secret = serializers.SerializerMethodField()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,7 +20,7 @@ from .. import services
 from ..models import Indicator, Observation, ObservationLoad, Publication, Territory
 from ..selectors.lineage import observation_lineage
 from ..selectors.publications import (
-    current_publication_ids,
+    indicators_visible,
     publications_visible,
     released_observations_visible,
 )
@@ -80,11 +80,9 @@ class IndicatorViewSet(viewsets.ModelViewSet):
         return serializers.PublicIndicatorSerializer
 
     def get_queryset(self) -> QuerySet[Indicator]:
-        qs = Indicator.objects.prefetch_related("source_organisations")
-        if getattr(self, "swagger_fake_view", False) or is_nsi_staff(self.request.user):
-            return qs
-        # An indicator whose first release is still embargoed is not yet in the catalogue.
-        return qs.filter(publications__in=current_publication_ids(), is_active=True).distinct()
+        if getattr(self, "swagger_fake_view", False):
+            return Indicator.objects.none()
+        return indicators_visible(self.request.user).prefetch_related("source_organisations")
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.indicator_create(
@@ -152,12 +150,10 @@ class ReleasedObservationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def lineage(self, request: Request, pk: str) -> Response:
         """publication → observation → submission (SHA-256, validation) → request → agreement."""
+        # The route takes digits only, so the id is an integer here.
         chain = observation_lineage(user=request.user, released_id=int(pk))
         if chain is None:
-            return Response(
-                {"error": {"status": 404, "code": "not_found", "message": "Not found."}},
-                status=status.HTTP_404_NOT_FOUND,
-            )
+            raise Http404
         return Response(serializers.LineageSerializer(chain).data)
 
 
@@ -239,7 +235,7 @@ class PublicationViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"])
     def observations(self, request: Request, pk: str) -> Response:
         """The values frozen into this version (readable after later versions supersede it)."""
-        publication = get_object_or_404(self.get_queryset(), pk=pk)
+        publication = self.get_object()
         qs = publication.released_observations.order_by("id")
         page = self.paginate_queryset(qs)
         data = serializers.ReleasedObservationSerializer(page, many=True).data

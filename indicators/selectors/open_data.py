@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,11 @@ RESERVED_PARAMS = {
 }
 
 
+def query_list(params: QueryDict, name: str) -> list[str]:
+    """The comma-separated values of a repeatable query parameter, blanks dropped."""
+    return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+
+
 @dataclass
 class ObservationFilter:
     """Filters shared by the series endpoint and the bulk downloads."""
@@ -39,11 +45,25 @@ class ObservationFilter:
     dims: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_query(cls, params: QueryDict) -> ObservationFilter:
-        """Read filters from a query string; a bad period names the parameter."""
+    def from_query(cls, params: QueryDict, *, dimensions: Iterable[str]) -> ObservationFilter:
+        """Read filters from a query string; a bad period or an unknown parameter is a 400.
+
+        Only the declared `dimensions` filter: a parameter name becomes part of a JSON
+        lookup, so anything else (`sex__isnull`, `x__lt`) must never reach the ORM.
+        """
+        declared = set(dimensions)
+        unknown = sorted(k for k in params if k not in RESERVED_PARAMS and k not in declared)
+        if unknown:
+            allowed = sorted(RESERVED_PARAMS - {"format"}) + sorted(declared)
+            raise DomainError(
+                f"Unknown filter {', '.join(unknown)}. Allowed filters: {', '.join(allowed)}.",
+                code="unknown_filter",
+                unknown=unknown,
+                allowed=allowed,
+            )
 
         def split(name: str) -> list[str]:
-            return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
+            return query_list(params, name)
 
         bounds: dict[str, dt.date | None] = {}
         for name, end in (("period_from", False), ("period_to", True)):
@@ -60,7 +80,7 @@ class ObservationFilter:
             territories=split("territory"),
             period_from=bounds["period_from"],
             period_to=bounds["period_to"],
-            dims={k: split(k) for k in params if k not in RESERVED_PARAMS and split(k)},
+            dims={k: split(k) for k in params if k in declared and split(k)},
         )
 
     def apply(self, qs: QuerySet[ReleasedObservation]) -> QuerySet[ReleasedObservation]:
@@ -96,6 +116,15 @@ def open_observations(
     if indicator_id is not None:
         qs = qs.filter(indicator_id=indicator_id)
     return filters.apply(qs)
+
+
+def declared_dimensions(codes: Iterable[str] = ()) -> list[str]:
+    """The dimension ids declared by these indicators (by every indicator when none given)."""
+    qs = Indicator.objects.all()
+    wanted = list(codes)
+    if wanted:
+        qs = qs.filter(code__in=wanted)
+    return sorted({dim for dims in qs.values_list("dimensions", flat=True) for dim in dims or {}})
 
 
 def open_indicator(

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ddms_platform.core.permissions import is_nsi_staff
 
 from ..choices import RELEASABLE_STATES
-from ..models import Publication, ReleasedObservation
+from ..models import Indicator, Publication, ReleasedObservation
 
 
 def released_q(now: dt.datetime, prefix: str = "") -> Q:
@@ -99,3 +99,14 @@ def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+def indicators_visible(user: Any) -> QuerySet[Indicator]:
+    """The catalogue: every indicator for NSI staff; for others the active ones with a public
+    release (an indicator whose first release is still embargoed does not exist yet)."""
+    qs = Indicator.objects.all()
+    if is_nsi_staff(user):
+        return qs
+    return qs.filter(
+        is_active=True, pk__in=Indicator.objects.filter(publications__in=current_publication_ids())
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.limits import limit_hit
 from ddms_platform.core.links import site_link
 from ddms_platform.notify.services import webhook_endpoint_create
 
@@ -60,8 +61,13 @@ def subscription_create(
     territory: Any = None,
     pilot: Any = None,
     language: str = "",
+    client_ip: str = "",
 ) -> Subscription:
-    """Follow releases; an anonymous e-mail subscription waits for its owner's confirmation."""
+    """Follow releases; an anonymous e-mail subscription waits for its owner's confirmation.
+
+    Anonymous sign-ups are limited per caller address (`client_ip`) and per e-mail address,
+    since each one sends a confirmation mail to an address nobody has verified yet.
+    """
     signed_in = bool(getattr(actor, "is_authenticated", False))
     indicators = list(indicators)
     if not (indicators or topic or territory or pilot):
@@ -76,6 +82,19 @@ def subscription_create(
         webhook = None
     if not signed_in and not email:
         raise DomainError("An e-mail address is needed.", code="email_required")
+    if not signed_in:
+        limit_hit(
+            "signup-ip",
+            client_ip,
+            settings.DDMS_SIGNUP_RATE_PER_IP,
+            message=translation.gettext("Too many subscriptions from your address."),
+        )
+        limit_hit(
+            "confirm-mail",
+            email,
+            settings.DDMS_CONFIRM_MAIL_RATE_PER_ADDRESS,
+            message=translation.gettext("Too many confirmation e-mails to this address."),
+        )
     subscription = Subscription.objects.create(
         user=actor if signed_in else None,
         email="" if signed_in else email.strip(),

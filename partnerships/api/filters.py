@@ -7,6 +7,8 @@ from typing import Any
 import django_filters as filters
 from django.db.models import QuerySet
 
+from ddms_platform.core.scoping import ScopedFilterSet
+
 from ..choices import AgreementState, Audience, Domain, Theme
 from ..models import (
     Activity,
@@ -35,25 +37,25 @@ def _json_list_has(field: str) -> Any:
     return method
 
 
-class OrganisationFilter(filters.FilterSet):
+class OrganisationFilter(ScopedFilterSet):
     class Meta:
         model = Organisation
         fields = ["kind", "country", "parent", "is_active"]
 
 
-class ContactFilter(filters.FilterSet):
+class ContactFilter(ScopedFilterSet):
     class Meta:
         model = Contact
         fields = ["organisation"]
 
 
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(ScopedFilterSet):
     class Meta:
         model = Membership
         fields = ["organisation", "user", "role"]
 
 
-class AgreementFilter(filters.FilterSet):
+class AgreementFilter(ScopedFilterSet):
     state = filters.MultipleChoiceFilter(choices=AgreementState.choices)
     domain = filters.ChoiceFilter(choices=Domain.choices, method=_json_list_has("domains"))
     party = filters.NumberFilter(field_name="party_links__organisation", distinct=True)
@@ -67,13 +69,13 @@ class AgreementFilter(filters.FilterSet):
         fields = ["state", "type", "nsi", "domain", "party", "country"]
 
 
-class CaseStudyFilter(filters.FilterSet):
+class CaseStudyFilter(ScopedFilterSet):
     class Meta:
         model = CaseStudy
         fields = ["agreement", "is_published"]
 
 
-class PilotFilter(filters.FilterSet):
+class PilotFilter(ScopedFilterSet):
     theme = filters.ChoiceFilter(choices=Theme.choices, method=_json_list_has("themes"))
     partner = filters.NumberFilter(field_name="partners", distinct=True)
 
@@ -82,7 +84,7 @@ class PilotFilter(filters.FilterSet):
         fields = ["country", "city", "territory_code", "nsi", "local_government", "theme"]
 
 
-class PolicyFilter(filters.FilterSet):
+class PolicyFilter(ScopedFilterSet):
     indicator_code = filters.CharFilter(field_name="targets__indicator_code", distinct=True)
 
     class Meta:
@@ -90,7 +92,7 @@ class PolicyFilter(filters.FilterSet):
         fields = ["pilot", "kind", "indicator_code"]
 
 
-class CommunicationPlanFilter(filters.FilterSet):
+class CommunicationPlanFilter(ScopedFilterSet):
     audience = filters.ChoiceFilter(choices=Audience.choices, method=_json_list_has("audiences"))
 
     class Meta:
@@ -98,7 +100,7 @@ class CommunicationPlanFilter(filters.FilterSet):
         fields = ["pilot", "agreement", "owner", "audience"]
 
 
-class ActivityFilter(filters.FilterSet):
+class ActivityFilter(ScopedFilterSet):
     pilot = filters.NumberFilter(field_name="plan__pilot")
     starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
@@ -108,7 +110,7 @@ class ActivityFilter(filters.FilterSet):
         fields = ["plan", "pilot", "kind", "status", "audience"]
 
 
-class KnowledgeArticleFilter(filters.FilterSet):
+class KnowledgeArticleFilter(ScopedFilterSet):
     tag = filters.CharFilter(method=_json_list_has("tags"))
 
     class Meta:

@@ -15,11 +15,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.parsers import BoundedJSONParser
+from ddms_platform.core.scoping import ScopedFilterSet
 from ddms_platform.core.storage import stored_file_response
 from ddms_platform.tabular import report_to_csv_rows
 
@@ -40,7 +42,7 @@ from .requests_serializers import (
 )
 
 
-class DataRequestFilter(django_filters.FilterSet):
+class DataRequestFilter(ScopedFilterSet):
     """Filters of the request list (the same ones the portals use)."""
 
     state = django_filters.MultipleChoiceFilter(choices=RequestState.choices)
@@ -112,7 +114,7 @@ class DataRequestViewSet(
     ordering_fields = ["created_at", "due_on", "state", "title"]
     search_fields = ["title", "purpose"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[DataRequest]:
         return selectors.requests_visible_to(self.request.user).select_related(
@@ -131,7 +133,7 @@ class DataRequestViewSet(
 
     @extend_schema(request=DataRequestCreateSerializer, responses={201: DataRequestSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = DataRequestCreateSerializer(data=request.data)
+        data = DataRequestCreateSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         created = services.request_create(actor=request.user, **data.validated_data)
         return Response(DataRequestSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
+
+from ddms_platform.core.scoping import VisiblePK
 
 from ..choices import RequestDirection, RequestFrequency
 from ..models import Agreement, DataRequest, Organisation, Pilot, RequestComment, Submission
@@ -63,14 +64,10 @@ class DataRequestCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     purpose = serializers.CharField()
     legal_basis = serializers.CharField(required=False, allow_blank=True, default="")
-    requester = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    provider = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    agreement = serializers.PrimaryKeyRelatedField(
-        queryset=Agreement.objects.all(), required=False, allow_null=True, default=None
-    )
-    pilot = serializers.PrimaryKeyRelatedField(
-        queryset=Pilot.objects.all(), required=False, allow_null=True, default=None
-    )
+    requester = VisiblePK(Organisation)
+    provider = VisiblePK(Organisation)
+    agreement = VisiblePK(Agreement, required=False, allow_null=True, default=None)
+    pilot = VisiblePK(Pilot, required=False, allow_null=True, default=None)
     table_schema = serializers.JSONField(help_text="A Frictionless Table Schema descriptor.")
     dialect = serializers.JSONField(
         required=False,
@@ -106,7 +103,9 @@ class ReasonSerializer(serializers.Serializer):
 class RequestCommentSerializer(serializers.ModelSerializer):
     """A message in a request's thread."""
 
-    author_name = serializers.CharField(source="author.username", read_only=True, default=None)
+    author_name = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RequestComment
@@ -134,15 +133,15 @@ class ValidationSummarySerializer(serializers.Serializer):
     error_count = serializers.SerializerMethodField()
     warning_count = serializers.SerializerMethodField()
 
-    @extend_schema_field(OpenApiTypes.BOOL)
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
     def get_valid(self, run: Any) -> bool | None:
         return run.report.get("valid") if run.report else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_error_count(self, run: Any) -> int | None:
         return run.report.get("stats", {}).get("errors") if run.report else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_warning_count(self, run: Any) -> int | None:
         return run.report.get("stats", {}).get("warnings") if run.report else None
 

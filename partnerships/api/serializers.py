@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Model, QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ddms_platform.core.models import AuditEntry
+from ddms_platform.core.scoping import VisiblePK
 
-from .. import selectors
 from ..choices import Audience, Domain, ObjectiveStatus, Resource, Theme
 from ..models import (
     Activity,
@@ -34,21 +32,6 @@ from ..models import (
 from ..services import allowed_transitions
 
 
-class ScopedPK(serializers.PrimaryKeyRelatedField):
-    """A primary key that must name a row the requesting user may see, else 'does not exist'."""
-
-    def __init__(self, model: type[Model], selector: Callable[[Any], QuerySet[Any]], **kwargs: Any):
-        self.selector = selector
-        super().__init__(queryset=model._default_manager.all(), **kwargs)  # type: ignore[arg-type]
-
-    def get_queryset(self) -> QuerySet[Any]:
-        request = self.context.get("request")
-        if request is None:
-            return self.queryset.none()  # type: ignore[union-attr, arg-type]
-        # The selector's prefetches are useless for an id lookup.
-        return self.selector(request.user).prefetch_related(None)
-
-
 def choice_list(choices: Any, **kwargs: Any) -> serializers.ListField:
     """A JSON list whose every item must be one of `choices` (errors name the item)."""
     return serializers.ListField(
@@ -63,9 +46,7 @@ class CountrySerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    parent = ScopedPK(  # type: ignore[assignment]
-        Organisation, selectors.organisation_list, allow_null=True, required=False
-    )
+    parent = VisiblePK(Organisation, allow_null=True, required=False)  # type: ignore[assignment]
 
     class Meta:
         model = Organisation
@@ -90,7 +71,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    organisation = ScopedPK(Organisation, selectors.organisation_list)
+    organisation = VisiblePK(Organisation)
 
     class Meta:
         model = Contact
@@ -99,9 +80,9 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class MembershipSerializer(serializers.ModelSerializer):
-    user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    user = VisiblePK(get_user_model())
     username = serializers.CharField(source="user.username", read_only=True)
-    organisation = ScopedPK(Organisation, selectors.organisation_list)
+    organisation = VisiblePK(Organisation)
 
     class Meta:
         model = Membership
@@ -117,7 +98,7 @@ class MembershipRoleSerializer(serializers.ModelSerializer):
 
 
 class AgreementPartySerializer(serializers.ModelSerializer):
-    organisation = ScopedPK(Organisation, selectors.organisation_list)
+    organisation = VisiblePK(Organisation)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     resources = choice_list(Resource.choices)
 
@@ -127,7 +108,7 @@ class AgreementPartySerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    nsi = ScopedPK(Organisation, selectors.organisation_list)
+    nsi = VisiblePK(Organisation)
     domains = choice_list(Domain.choices)
     nsi_resources = choice_list(Resource.choices)
     parties = AgreementPartySerializer(many=True, source="party_links", required=False)
@@ -167,7 +148,9 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class AgreementDocumentSerializer(serializers.ModelSerializer):
-    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
+    uploaded_by = serializers.CharField(
+        source="uploaded_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AgreementDocument
@@ -192,7 +175,9 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", read_only=True, default=None)
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AuditEntry
@@ -209,7 +194,7 @@ class CaseObjectiveSerializer(serializers.ModelSerializer):
 
 
 class CaseStudySerializer(serializers.ModelSerializer):
-    agreement = ScopedPK(Agreement, selectors.agreement_list)
+    agreement = VisiblePK(Agreement)
     objectives = CaseObjectiveSerializer(many=True, required=False)
 
     class Meta:
@@ -229,10 +214,10 @@ class CaseStudySerializer(serializers.ModelSerializer):
 
 
 class PilotSerializer(serializers.ModelSerializer):
-    nsi = ScopedPK(Organisation, selectors.organisation_list)
-    local_government = ScopedPK(Organisation, selectors.organisation_list)
-    partners = ScopedPK(Organisation, selectors.organisation_list, many=True, required=False)
-    agreements = ScopedPK(Agreement, selectors.agreement_list, many=True, required=False)
+    nsi = VisiblePK(Organisation)
+    local_government = VisiblePK(Organisation)
+    partners = VisiblePK(Organisation, many=True, required=False)
+    agreements = VisiblePK(Agreement, many=True, required=False)
     themes = choice_list(Theme.choices)
 
     class Meta:
@@ -271,7 +256,7 @@ class PolicyTargetSerializer(serializers.ModelSerializer):
 
 
 class PolicySerializer(serializers.ModelSerializer):
-    pilot = ScopedPK(Pilot, selectors.pilot_list)
+    pilot = VisiblePK(Pilot)
     targets = PolicyTargetSerializer(many=True, required=False)
 
     class Meta:
@@ -281,8 +266,10 @@ class PolicySerializer(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    plan = ScopedPK(CommunicationPlan, selectors.plan_list)
-    owner = serializers.CharField(source="owner.username", read_only=True, default=None)
+    plan = VisiblePK(CommunicationPlan)
+    owner = serializers.CharField(
+        source="owner.username", read_only=True, default=None, allow_null=True
+    )
     audience = serializers.ChoiceField(choices=Audience.choices, required=False, allow_blank=True)
 
     class Meta:
@@ -312,9 +299,9 @@ class PlanActivitySerializer(ActivitySerializer):
 
 
 class CommunicationPlanSerializer(serializers.ModelSerializer):
-    pilot = ScopedPK(Pilot, selectors.pilot_list, allow_null=True, required=False)
-    agreement = ScopedPK(Agreement, selectors.agreement_list, allow_null=True, required=False)
-    owner = ScopedPK(Organisation, selectors.organisation_list)
+    pilot = VisiblePK(Pilot, allow_null=True, required=False)
+    agreement = VisiblePK(Agreement, allow_null=True, required=False)
+    owner = VisiblePK(Organisation)
     audiences = choice_list(Audience.choices)
     activities = PlanActivitySerializer(many=True, read_only=True)
 
@@ -339,10 +326,8 @@ class CommunicationPlanSerializer(serializers.ModelSerializer):
 class KnowledgeArticleSerializer(serializers.ModelSerializer):
     slug = serializers.SlugField(max_length=200, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
-    author_organisation = ScopedPK(
-        Organisation, selectors.organisation_list, allow_null=True, required=False
-    )
-    case_study = ScopedPK(CaseStudy, selectors.case_study_list, allow_null=True, required=False)
+    author_organisation = VisiblePK(Organisation, allow_null=True, required=False)
+    case_study = VisiblePK(CaseStudy, allow_null=True, required=False)
 
     class Meta:
         model = KnowledgeArticle

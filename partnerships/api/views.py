@@ -40,6 +40,7 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     """Countries by ISO 3166-1 alpha-2 code (reference data)."""
 
     serializer_class = serializers.CountrySerializer
+    lookup_value_regex = "[A-Za-z]{2}"
     search_fields = ["name", "code"]
     ordering_fields = ["name", "code"]
 

@@ -131,3 +131,19 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> Callable[[dt.datetime], None]
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
     return freeze
+
+
+@pytest.fixture
+def published(
+    world: SimpleNamespace, geo: SimpleNamespace, indicator: Any, make_submission: Any
+) -> Any:
+    """PT_ACCESS released: four values by sex over three territories and periods."""
+    submission = make_submission(b"file")
+    add_obs(indicator, geo.m1, "2023", "51.25", dims={"sex": "F"}, submission=submission)
+    add_obs(indicator, geo.m1, "2023", "-3", dims={"sex": "M"})
+    add_obs(indicator, geo.m2, "2023-Q2", None, dims={"sex": "_T"}, status="M")
+    add_obs(indicator, geo.city, "2024-03", "7", dims={"sex": "_T"}, status="P")
+    pub = services.publication_create(
+        actor=world.nsi_manager, series="pt", title="PT", indicators=[indicator], territory=geo.city
+    )
+    return services.publication_publish(actor=world.nsi_manager, publication=pub)

@@ -19,19 +19,6 @@ from ..factories import PilotFactory, TerritoryFactory
 from .conftest import add_obs
 
 
-@pytest.fixture
-def published(world, geo, indicator, make_submission):
-    submission = make_submission(b"file")
-    add_obs(indicator, geo.m1, "2023", "51.25", dims={"sex": "F"}, submission=submission)
-    add_obs(indicator, geo.m1, "2023", "-3", dims={"sex": "M"})
-    add_obs(indicator, geo.m2, "2023-Q2", None, dims={"sex": "_T"}, status="M")
-    add_obs(indicator, geo.city, "2024-03", "7", dims={"sex": "_T"}, status="P")
-    pub = services.publication_create(
-        actor=world.nsi_manager, series="pt", title="PT", indicators=[indicator], territory=geo.city
-    )
-    return services.publication_publish(actor=world.nsi_manager, publication=pub)
-
-
 def expected_rows():
     return sorted(
         (

@@ -9,13 +9,14 @@ from django.core import mail, signing
 from django.test import Client, override_settings
 
 from indicators.models import Subscription
+from indicators.services import publication_publish
 from indicators.services.subscriptions import (
     CONFIRM_SALT,
     confirm_token,
     subscription_create,
 )
 
-from .releases import make_indicator
+from .releases import make_indicator, make_publication
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,9 @@ def test_an_unknown_unsubscribe_token_is_404():
 
 
 def test_a_user_creates_and_lists_own_subscriptions_by_api(world, api):
-    make_indicator("POP")
+    publication_publish(
+        actor=world.nsi_manager, publication=make_publication(make_indicator("POP"))
+    )
     client = api(world.city_user)
     response = client.post("/api/v1/subscriptions/", {"indicators": ["POP"], "frequency": "weekly"})
     assert response.status_code == 201, response.data

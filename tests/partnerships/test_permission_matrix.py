@@ -17,15 +17,30 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "partner_a", "partner_b", "city", "nsi", "admin"]
+ROLES = [
+    "anonymous",
+    "partner_a",
+    "partner_a_viewer",
+    "partner_b",
+    "city",
+    "city_viewer",
+    "nsi",
+    "nsi_viewer",
+    "admin",
+]
 USERS = {
     "anonymous": None,
     "partner_a": "partner_a_user",
+    "partner_a_viewer": "partner_a_viewer",
     "partner_b": "partner_b_user",
     "city": "city_user",
+    "city_viewer": "city_viewer",
     "nsi": "nsi_manager",
+    "nsi_viewer": "nsi_viewer",
     "admin": "admin",
 }
+# A viewer reads what its organisation's members read, and writes nothing.
+READS_AS = {"partner_a_viewer": "partner_a", "city_viewer": "city", "nsi_viewer": "nsi"}
 
 
 def _bodies(r: SimpleNamespace) -> dict[str, dict]:
@@ -102,16 +117,18 @@ SCOPED_READ = {
 def _expected(endpoint: str, operation: str, role: str) -> int:
     if role == "anonymous":
         return A
-    staff = role in ("nsi", "admin")
+    reader = READS_AS.get(role, role)
+    staff = reader in ("nsi", "admin")
+    writer = role in ("nsi", "admin")
     if operation == "list":
         return 200
     if operation == "create":
-        return 201 if staff else 403
-    read = 200 if staff else SCOPED_READ[endpoint][role]
+        return 201 if writer else 403
+    read = 200 if staff else SCOPED_READ[endpoint][reader]
     if operation in ("detail", "history", "documents", "calendar"):
         return read
     # Writes on an object: 404 when it cannot be seen, 403 when seen but not writable.
-    return read if read == 404 else (200 if staff else 403)
+    return read if read == 404 else (200 if writer else 403)
 
 
 OPERATIONS = (

@@ -31,6 +31,7 @@ from django.utils import timezone
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
 from ddms_platform.core.jobs import JobRunner
+from ddms_platform.core.permissions import require_nsi_staff
 
 from ..messages import EmailRenderer, message_id, render_email, shared_context, webhook_body
 from ..models import Channel, DeliveryAttempt, DeliveryBatch, Notification, OutboxEvent
@@ -370,6 +371,7 @@ def notification_retry(
     A message whose outcome is unknown may already be in the recipient's mailbox: sending it
     again needs the operator's explicit confirmation, and the audit entry records it.
     """
+    require_nsi_staff(actor)  # viewers read the log; only acting staff re-send
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)
         if locked.status not in RETRYABLE:
