@@ -8,6 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -50,6 +51,14 @@ def _eager_celery() -> Iterator[None]:
 def _fast_passwords(settings: object) -> None:
     """Fixtures hash several passwords; PBKDF2 would make every test take seconds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (public pages and bodies are cached)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from ddms_platform.core.httpcache import cached_page
+
 from .roles import HOME_URL_NAMES, PUBLIC, role_of
 
 
@@ -17,6 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(reverse(HOME_URL_NAMES[role]))
 
 
+@cached_page()
 def public_home(request: HttpRequest) -> HttpResponse:
     """What anyone may read: published indicators, the release calendar, the knowledge base."""
     return render(request, "web/public_home.html")

@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from ddms_platform.core.httpcache import ContentVersion
 from ddms_platform.core.permissions import is_nsi_staff
 
 from ..choices import RELEASABLE_STATES
-from ..models import Publication, ReleasedObservation
+from ..models import Indicator, Publication, ReleasedObservation, Territory
 
 
 def released_q(now: dt.datetime, prefix: str = "") -> Q:
@@ -60,10 +63,39 @@ def released_observations_visible(
     return qs.filter(released_q(now or timezone.now(), prefix="publication__"))
 
 
-def last_release_time(*, now: dt.datetime | None = None) -> tuple[dt.datetime | None, int]:
-    """The newest public release time and the number of public releases (for ETags)."""
-    row = publications_released(now=now).aggregate(last=Max("release_at"), n=Max("pk"))
-    return row["last"], row["n"] or 0
+def public_version(*, now: dt.datetime | None = None) -> ContentVersion:
+    """The version of everything public at `now`, in one query, for cache keys and ETags.
+
+    The newest release time that has come (by the clock, so a scheduled release counts from
+    its second, before the periodic job marks it) moves the version across every embargo
+    boundary; the latest edit and the row counts of releases, indicators and territories
+    move it on any other change a public page shows.
+    """
+    now = now or timezone.now()
+    pub, ind, ter = (m._meta.db_table for m in (Publication, Indicator, Territory))
+    states = ", ".join(["%s"] * len(RELEASABLE_STATES))
+    # Table names come from the models and every value is bound: nothing user-given is spliced.
+    released = f"SELECT MAX(release_at) FROM {pub} WHERE state IN ({states}) AND release_at <= %s"  # noqa: S608
+    parts = [f"({released})"]
+    for table in (pub, ind, ter):
+        parts += [f"(SELECT MAX(updated_at) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]  # noqa: S608
+    sql = "SELECT " + ", ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*RELEASABLE_STATES, now])
+        row = cursor.fetchone()
+    times = [_as_datetime(row[i]) for i in (0, 1, 3, 5)]
+    token = "|".join("-" if v is None else str(v) for v in row)
+    return ContentVersion(token, max((t for t in times if t is not None), default=None))
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    # SQLite answers a raw MAX() over a datetime column as text.
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
 
 
 def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:

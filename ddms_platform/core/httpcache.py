@@ -1,0 +1,171 @@
+"""Conditional GETs and the cache of public reads, keyed on a version of the public content.
+
+Nothing is ever deleted from the cache: the key of every entry includes a version token that
+changes whenever what the public may see changes (a release going public, an edit), so a
+stale entry simply stops being asked for and expires. The version is computed from the
+database on each request, so it is right in every process whatever the cache backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
+from django.middleware.csrf import get_token
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+# Holes punched into cached pages: each visitor gets their own CSRF token and CSP nonce. NUL
+# cannot occur in rendered text stored in PostgreSQL, so the markers never clash with content.
+_CSRF_HOLE = b"\x00ddms-csrf\x00"
+_NONCE_HOLE = b"\x00ddms-nonce\x00"
+_CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+@dataclass(frozen=True)
+class ContentVersion:
+    """What a public read depends on: a token that changes with it, and when it last did."""
+
+    token: str
+    last_modified: dt.datetime | None = None
+
+
+STATIC = ContentVersion("static")
+
+
+def etag_for(version: ContentVersion, *parts: str) -> str:
+    """A strong ETag for one representation (format, language, query) of one version."""
+    seed = "|".join((version.token, *parts))
+    return quote_etag(hashlib.sha256(seed.encode()).hexdigest()[:32])
+
+
+def not_modified(request: HttpRequest, etag: str, last: dt.datetime | None) -> bool:
+    """RFC 9110: If-None-Match wins; If-Modified-Since only when there is no If-None-Match."""
+    match = request.headers.get("If-None-Match")
+    if match is not None:
+        return match.strip() == "*" or etag in [t.strip() for t in match.split(",")]
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return bool(last is not None and since is not None and int(last.timestamp()) <= since)
+
+
+def set_validators(
+    response: HttpResponseBase, etag: str, last: dt.datetime | None, *, shared: bool = True
+) -> None:
+    """ETag, Last-Modified, and revalidation on every use: a release can go public any second.
+
+    `shared=False` for pages, which carry the visitor's CSRF token: browsers may keep them,
+    proxies may not.
+    """
+    response["ETag"] = etag
+    if last is not None:
+        response["Last-Modified"] = http_date(last.timestamp())
+    response["Cache-Control"] = "public, no-cache" if shared else "private, no-cache"
+
+
+def not_modified_response(etag: str, last: dt.datetime | None, *, shared: bool = True) -> Any:
+    """A 304 carrying the same validators as the full answer."""
+    response = HttpResponseNotModified()
+    set_validators(response, etag, last, shared=shared)
+    return response
+
+
+def _key(kind: str, etag: str) -> str:
+    return f"ddms:{kind}:{etag.strip(chr(34))}"
+
+
+def cached_body(kind: str, etag: str) -> Any:
+    """A body stored by `store_body` or `tee_to_cache` under this ETag, or None."""
+    return cache.get(_key(kind, etag))
+
+
+def store_body(kind: str, etag: str, value: Any) -> None:
+    cache.set(_key(kind, etag), value, settings.DDMS_CACHE_SECONDS)
+
+
+def tee_to_cache(kind: str, etag: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Stream `chunks` on, and keep the whole body in the cache if it stays small."""
+    limit = settings.DDMS_CACHE_MAX_BODY_BYTES
+    kept: list[bytes] | None = []
+    size = 0
+    for chunk in chunks:
+        if kept is not None:
+            size += len(chunk)
+            if size <= limit:
+                kept.append(bytes(chunk))
+            else:
+                kept = None
+        yield chunk
+    if kept is not None:
+        store_body(kind, etag, b"".join(kept))
+
+
+def _is_anonymous_reader(request: HttpRequest) -> bool:
+    # Pending messages are rendered into the page once, for this visitor only.
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated) and not len(get_messages(request))
+
+
+def _punch_holes(request: HttpRequest, body: bytes) -> bytes:
+    body = _CSRF_INPUT.sub(rb"\1" + _CSRF_HOLE + rb"\2", body)
+    nonce = getattr(request, "_csp_nonce", None)
+    if isinstance(nonce, str):
+        body = body.replace(nonce.encode(), _NONCE_HOLE)
+    return body
+
+
+def _fill_holes(request: HttpRequest, body: bytes) -> bytes:
+    if _CSRF_HOLE in body:
+        body = body.replace(_CSRF_HOLE, get_token(request).encode())
+    if _NONCE_HOLE in body:
+        # Reading the nonce makes django-csp put this fresh one in the header.
+        body = body.replace(_NONCE_HOLE, str(request.csp_nonce).encode())  # type: ignore[attr-defined]
+    return body
+
+
+def cached_page(
+    version: Callable[[], ContentVersion] | None = None,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve an HTML page to anonymous readers from the cache, with ETag/Last-Modified and 304.
+
+    The key is the page's version, the language and the full path. Signed-in users (whose
+    header differs) and visitors with a pending message get the page rendered as before.
+    A page is stored only if the version did not change while it was rendered, so a page
+    rendered across a release time is never kept under the version from before it.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or not _is_anonymous_reader(request):
+                return view(request, *args, **kwargs)
+            before = version() if version else STATIC
+            etag = etag_for(before, "page", request.LANGUAGE_CODE, request.get_full_path())
+            if not_modified(request, etag, before.last_modified):
+                return not_modified_response(etag, before.last_modified, shared=False)  # type: ignore[no-any-return]
+            hit = cached_body("page", etag)
+            if hit is not None:
+                body, content_type = hit
+                response = HttpResponse(_fill_holes(request, body), content_type=content_type)
+            else:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.streaming:
+                    return response
+                after = version() if version else STATIC
+                if after == before:
+                    stored = (_punch_holes(request, response.content), response["Content-Type"])
+                    store_body("page", etag, stored)
+            set_validators(response, etag, before.last_modified, shared=False)
+            return response
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,158 @@
+"""Public reads are cached under the version of the public content: a release going public
+changes them at once, never a moment early, and every visitor gets their own CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from indicators import services
+from indicators.selectors.publications import public_version
+
+from .conftest import add_obs, scheduled_release
+
+PAGE = "/indicators/PT_ACCESS/"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture
+def public(world, geo, indicator):
+    """PT_ACCESS released for one municipality; a second release scheduled an hour ahead."""
+    add_obs(indicator, geo.m1, "2023", "51.25")
+    first = services.publication_create(
+        actor=world.nsi_manager,
+        series="first",
+        title="First release",
+        indicators=[indicator],
+        territory=geo.m1,
+    )
+    services.publication_publish(actor=world.nsi_manager, publication=first)
+    add_obs(indicator, geo.m2, "2023", "77.7")
+    release_at = timezone.now() + dt.timedelta(hours=1)
+    second = scheduled_release(world.nsi_manager, indicator, geo.m2, release_at, series="second")
+    second.title = "Second release"
+    second.save()
+    return second
+
+
+def test_it_serves_the_cached_page_with_one_query(public, django_assert_num_queries):
+    first = Client().get(PAGE)
+    assert first.status_code == 200
+    with django_assert_num_queries(1):  # the version of the public content, nothing else
+        again = Client().get(PAGE)
+    assert again.status_code == 200
+    assert TOKEN.sub("", again.content.decode()) == TOKEN.sub("", first.content.decode())
+    assert "First release" in again.content.decode()
+
+
+def test_each_visitor_gets_a_csrf_token_that_works(public):
+    Client().get(PAGE)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(PAGE)
+    token = TOKEN.search(page.content.decode())
+    assert token is not None and "\x00" not in token.group(1)
+    response = visitor.post(
+        f"{PAGE}subscribe/", {"email": "reader@example.org", "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert response.status_code == 302
+
+
+def test_a_scheduled_release_shows_at_its_time_before_the_job_runs(public, frozen_now):
+    release_at = public.release_at
+    frozen_now(release_at - dt.timedelta(microseconds=1))
+    before = Client().get(PAGE).content.decode()
+    assert "Second release" not in before and "77.7" not in before
+    assert "Second release" not in Client().get(PAGE).content.decode()  # from the cache
+    frozen_now(release_at)
+    public.refresh_from_db()
+    assert public.state == "scheduled"  # publish_due_releases has not run
+    at_time = Client().get(PAGE).content.decode()
+    assert "Second release" in at_time and "77.7" in at_time
+
+
+def test_the_calendar_and_catalogue_move_with_the_release_time(public, frozen_now):
+    frozen_now(public.release_at - dt.timedelta(seconds=1))
+    calendar = Client().get("/releases/")
+    assert calendar.status_code == 200
+    frozen_now(public.release_at)
+    after = Client().get("/releases/")
+    assert after["ETag"] != calendar["ETag"]
+
+
+def test_publishing_now_changes_the_page_at_once(world, public):
+    before = Client().get(PAGE)
+    assert "Second release" not in before.content.decode()
+    services.publication_publish(actor=world.nsi_manager, publication=public)
+    after = Client().get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert "Second release" in after.content.decode()
+
+
+def test_it_answers_304_to_if_none_match(public):
+    first = Client().get(PAGE)
+    assert first["Cache-Control"] == "private, no-cache"
+    assert first["Last-Modified"]
+    again = Client().get(PAGE, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    other = Client().get(f"{PAGE}?sex=F", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200
+
+
+def test_language_variants_are_cached_apart(public):
+    english = Client().get(PAGE, HTTP_ACCEPT_LANGUAGE="en")
+    serbian = Client().get(PAGE, HTTP_ACCEPT_LANGUAGE="sr")
+    assert english["ETag"] != serbian["ETag"]
+    assert Client().get(PAGE, HTTP_ACCEPT_LANGUAGE="sr").content.decode().count('lang="sr"') >= 1
+    assert '<html lang="en">' in Client().get(PAGE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="sr">' in Client().get(PAGE, HTTP_ACCEPT_LANGUAGE="sr").content.decode()
+
+
+def test_a_signed_in_user_never_gets_the_anonymous_page(world, public):
+    Client().get(PAGE)
+    client = Client()
+    client.force_login(world.city_user)
+    page = client.get(PAGE).content.decode()
+    assert "Sign out" in page
+    assert "Sign out" not in Client().get(PAGE).content.decode()
+
+
+def test_a_pending_message_is_shown_once_and_never_cached(public):
+    visitor = Client()
+    visitor.post(f"{PAGE}subscribe/", {"email": "reader@example.org"})
+    with_message = visitor.get(PAGE).content.decode()
+    assert "Subscribed." in with_message
+    assert "Subscribed." not in Client().get(PAGE).content.decode()
+
+
+def test_the_version_moves_exactly_at_the_release_time(public):
+    at = public.release_at
+    just_before = public_version(now=at - dt.timedelta(microseconds=1))
+    assert public_version(now=at - dt.timedelta(minutes=5)) == just_before
+    assert public_version(now=at) != just_before
+
+
+def test_series_and_downloads_come_from_the_cache_until_a_release(
+    api, world, public, django_assert_num_queries
+):
+    url = "/api/v1/indicators/PT_ACCESS/series/"
+    first = api(None).get(url)
+    with django_assert_num_queries(3):  # indicator, its releases, the version
+        assert api(None).get(url).content == first.content
+    csv_url = "/api/v1/open-data/observations.csv?indicator=PT_ACCESS"
+    body = b"".join(api(None).get(csv_url).streaming_content)
+    with django_assert_num_queries(1):
+        assert b"".join(api(None).get(csv_url).streaming_content) == body
+    services.publication_publish(actor=world.nsi_manager, publication=public)
+    assert b"77.7" in api(None).get(url).content
+    assert b"77.7" in b"".join(api(None).get(csv_url).streaming_content)
+
+
+def test_the_release_calendar_api_answers_304(api, public):
+    for url in ("/api/v1/release-calendar/", "/api/v1/release-calendar.ics"):
+        first = api(None).get(url)
+        assert api(None).get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
