@@ -14,3 +14,30 @@ class IndicatorsConfig(AppConfig):
 
         register_handlers()
         register_previous_values(previous_published_values)
+        _watch_public_content()
+
+
+def _watch_public_content() -> None:
+    """Any write to what public pages show starts a new cache generation (admin edits too)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from ddms_platform.core.httpcache import content_changed
+    from partnerships.models import Organisation
+
+    from .models import Indicator, Publication, Territory
+
+    def changed(**_kwargs: object) -> None:
+        content_changed()
+
+    # weak=False: the receiver is a local function, kept alive by the signal alone.
+    for model in (Publication, Indicator, Territory, Organisation):
+        post_save.connect(
+            changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
+        )
+        post_delete.connect(
+            changed, sender=model, dispatch_uid=f"ddms-public-del-{model.__name__}", weak=False
+        )
+    for through in (Publication.indicators.through, Indicator.source_organisations.through):
+        m2m_changed.connect(
+            changed, sender=through, dispatch_uid=f"ddms-public-{through.__name__}", weak=False
+        )

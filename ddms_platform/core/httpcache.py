@@ -2,8 +2,7 @@
 
 Nothing is ever deleted from the cache: the key of every entry includes a version token that
 changes whenever what the public may see changes (a release going public, an edit), so a
-stale entry simply stops being asked for and expires. The version is computed from the
-database on each request, so it is right in every process whatever the cache backend.
+stale entry simply stops being asked for and expires.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import datetime as dt
 import functools
 import hashlib
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
@@ -40,6 +41,27 @@ class ContentVersion:
 
 
 STATIC = ContentVersion("static")
+_GENERATION_KEY = "ddms:public-generation"
+
+
+def content_generation() -> str:
+    """A value shared through the cache that changes whenever public content is edited."""
+    value = cache.get(_GENERATION_KEY)
+    if value is None:
+        # A fresh (or cleared) cache starts a new generation, unlike any memo made before it.
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
+        value = cache.get(_GENERATION_KEY)
+    return str(value)
+
+
+def content_changed() -> None:
+    """Start a new generation now, and again once the transaction commits.
+
+    Now, for readers in this transaction's process; after commit, because a reader elsewhere
+    may have taken the new generation with the old rows in between.
+    """
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, uuid.uuid4().hex, None))
 
 
 def etag_for(version: ContentVersion, *parts: str) -> str:

@@ -86,22 +86,26 @@ class SeriesView(OpenDataView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         now = timezone.now()
-        found = open_indicator(code, now=now)
-        if found is None:
-            return HttpResponse(
-                orjson.dumps(error_body(404, "not_found", "Not found.")),
-                status=404,
-                content_type="application/json",
-            )
-        indicator, publication_ids = found
         filters = ObservationFilter.from_query(request.query_params)
+        # The ETag names the code and the public version: a stored body or a client's copy
+        # under it was public at that version, so neither needs the indicator looked up.
         etag, last = _validators(request, now, f"series:{code}")
-        if not_modified(request, etag, last):
-            return not_modified_response(etag, last)  # type: ignore[no-any-return]
         body = cached_body("series", etag)
         if body is None:
+            found = open_indicator(code, now=now)
+            if found is None:
+                return HttpResponse(
+                    orjson.dumps(error_body(404, "not_found", "Not found.")),
+                    status=404,
+                    content_type="application/json",
+                )
+            if not_modified(request, etag, last):
+                return not_modified_response(etag, last)  # type: ignore[no-any-return]
+            indicator, publication_ids = found
             body = self._body(indicator, filters, publication_ids)
             store_body("series", etag, body)
+        elif not_modified(request, etag, last):
+            return not_modified_response(etag, last)  # type: ignore[no-any-return]
         response = HttpResponse(body, content_type="application/json")
         set_validators(response, etag, last)
         return response
