@@ -20,7 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# benchmarks/http.py would shadow the standard library's http: keep this folder off the path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddms_platform.settings")
 
 import django  # noqa: E402

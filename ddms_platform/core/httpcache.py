@@ -191,3 +191,46 @@ def cached_page(
         return wrapper
 
     return decorator
+
+
+class CachedPublicReadMixin:
+    """For a DRF viewset's list and retrieve: anonymous JSON reads are cached and answer 304.
+
+    `content_version` is what the answers depend on. Signed-in users (whose view may include
+    unpublished rows) and the browsable API (which carries a CSRF token) are never cached.
+    """
+
+    content_version: Callable[[], ContentVersion]
+
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._cached_read(super().list, request, *args, **kwargs)  # type: ignore[misc]
+
+    def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._cached_read(super().retrieve, request, *args, **kwargs)  # type: ignore[misc]
+
+    def _cached_read(self, build: Callable[..., Any], request: Any, *args: Any, **kw: Any) -> Any:
+        renderer = getattr(request, "accepted_renderer", None)
+        if request.user.is_authenticated or getattr(renderer, "format", None) != "json":
+            return build(request, *args, **kw)
+        version = type(self).content_version()
+        etag = etag_for(
+            version, "api", request.accepted_media_type, request.get_host(), request.get_full_path()
+        )
+        if not_modified(request, etag, version.last_modified):
+            return not_modified_response(etag, version.last_modified)
+        hit = cached_body("api", etag)
+        if hit is not None:
+            response = HttpResponse(hit[0], content_type=hit[1])
+        else:
+            response = build(request, *args, **kw)
+            if response.status_code != 200:
+                return response
+
+            def store(rendered: Any) -> None:
+                # Kept only if no release went public while the answer was computed.
+                if type(self).content_version() == version:
+                    store_body("api", etag, (rendered.content, rendered["Content-Type"]))
+
+            response.add_post_render_callback(store)
+        set_validators(response, etag, version.last_modified)
+        return response

@@ -164,3 +164,24 @@ def test_the_release_calendar_api_answers_304(api, public):
     for url in ("/api/v1/release-calendar/", "/api/v1/release-calendar.ics"):
         first = api(None).get(url)
         assert api(None).get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_public_api_reads_are_cached_for_anonymous_readers_only(
+    api, world, public, django_assert_num_queries
+):
+    url = "/api/v1/observations/?format=json"
+    first = api(None).get(url)
+    assert first.status_code == 200 and first["ETag"]
+    with django_assert_num_queries(0):
+        assert api(None).get(url).content == first.content
+    assert api(None).get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    staff = api(world.nsi_manager).get(url)
+    assert "ETag" not in staff and staff.json()["count"] == 2  # the embargoed value too
+    assert first.json()["count"] == 1
+    services.publication_publish(actor=world.nsi_manager, publication=public)
+    assert api(None).get(url, HTTP_IF_NONE_MATCH=first["ETag"]).json()["count"] == 2
+
+
+def test_the_browsable_api_is_never_cached(api, public):
+    page = api(None).get("/api/v1/indicators/", HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and "ETag" not in page
