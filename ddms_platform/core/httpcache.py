@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 # cannot occur in rendered text stored in PostgreSQL, so the markers never clash with content.
 _CSRF_HOLE = b"\x00ddms-csrf\x00"
 _NONCE_HOLE = b"\x00ddms-nonce\x00"
+logger = logging.getLogger(__name__)
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
@@ -44,13 +46,23 @@ STATIC = ContentVersion("static")
 _GENERATION_KEY = "ddms:public-generation"
 
 
+def _safely(call: Callable[..., Any], *args: Any) -> Any:
+    # The cache is an optimisation: when it is unreachable, reads are computed and writes
+    # succeed; the version memo's one-second bound still applies.
+    try:
+        return call(*args)
+    except Exception:  # noqa: BLE001 - any cache backend error
+        logger.warning("cache unavailable: %s", call.__name__, exc_info=True)
+        return None
+
+
 def content_generation() -> str:
     """A value shared through the cache that changes whenever public content is edited."""
-    value = cache.get(_GENERATION_KEY)
+    value = _safely(cache.get, _GENERATION_KEY)
     if value is None:
         # A fresh (or cleared) cache starts a new generation, unlike any memo made before it.
-        cache.add(_GENERATION_KEY, uuid.uuid4().hex, None)
-        value = cache.get(_GENERATION_KEY)
+        _safely(cache.add, _GENERATION_KEY, uuid.uuid4().hex, None)
+        value = _safely(cache.get, _GENERATION_KEY) or uuid.uuid4().hex
     return str(value)
 
 
@@ -60,8 +72,8 @@ def content_changed() -> None:
     Now, for readers in this transaction's process; after commit, because a reader elsewhere
     may have taken the new generation with the old rows in between.
     """
-    cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(_GENERATION_KEY, uuid.uuid4().hex, None))
+    _safely(cache.set, _GENERATION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: _safely(cache.set, _GENERATION_KEY, uuid.uuid4().hex, None))
 
 
 def etag_for(version: ContentVersion, *parts: str) -> str:
@@ -106,11 +118,11 @@ def _key(kind: str, etag: str) -> str:
 
 def cached_body(kind: str, etag: str) -> Any:
     """A body stored by `store_body` or `tee_to_cache` under this ETag, or None."""
-    return cache.get(_key(kind, etag))
+    return _safely(cache.get, _key(kind, etag))
 
 
 def store_body(kind: str, etag: str, value: Any) -> None:
-    cache.set(_key(kind, etag), value, settings.DDMS_CACHE_SECONDS)
+    _safely(cache.set, _key(kind, etag), value, settings.DDMS_CACHE_SECONDS)
 
 
 def tee_to_cache(kind: str, etag: str, chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -153,6 +165,11 @@ def _fill_holes(request: HttpRequest, body: bytes) -> bytes:
     return body
 
 
+def _page_etag(request: HttpRequest, version: ContentVersion, key: str) -> str:
+    # The browser's copy holds a token for its CSRF secret: another secret needs another copy.
+    return etag_for(version, key, request.META.get("CSRF_COOKIE", ""))
+
+
 def cached_page(
     version: Callable[[], ContentVersion] | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -170,10 +187,11 @@ def cached_page(
             if request.method not in ("GET", "HEAD") or not _is_anonymous_reader(request):
                 return view(request, *args, **kwargs)
             before = version() if version else STATIC
-            etag = etag_for(before, "page", request.LANGUAGE_CODE, request.get_full_path())
+            key = etag_for(before, "page", request.LANGUAGE_CODE, request.get_full_path())
+            etag = _page_etag(request, before, key)
             if not_modified(request, etag, before.last_modified):
                 return not_modified_response(etag, before.last_modified, shared=False)  # type: ignore[no-any-return]
-            hit = cached_body("page", etag)
+            hit = cached_body("page", key)
             if hit is not None:
                 body, content_type = hit
                 response = HttpResponse(_fill_holes(request, body), content_type=content_type)
@@ -184,7 +202,9 @@ def cached_page(
                 after = version() if version else STATIC
                 if after == before:
                     stored = (_punch_holes(request, response.content), response["Content-Type"])
-                    store_body("page", etag, stored)
+                    store_body("page", key, stored)
+            # A first visit got its CSRF cookie just now: the ETag names the new one.
+            etag = _page_etag(request, before, key)
             set_validators(response, etag, before.last_modified, shared=False)
             return response
 
