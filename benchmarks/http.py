@@ -168,7 +168,8 @@ def run_threads(url: str, connections: int, duration: float) -> tuple[float, flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per URL")
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per URL and round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
@@ -234,24 +235,35 @@ def main() -> None:
             f"{args.cache_url or 'local memory'}); {client}, {args.connections} connections, "
             f"{args.duration:g} s per URL\n"
         )
-        print(f"{'URL':<44} {'bytes':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}")
-        reference = None
-        for label, path in TARGETS:
-            size = check(port, path)
+        run = run_wrk if use_wrk else run_threads
+        sizes = {}
+        for _label, path in TARGETS:
+            sizes[path] = check(port, path)
             for _ in range(20):  # warm the workers and their caches
                 check(port, path)
-            run = run_wrk if use_wrk else run_threads
-            rps, p50, p99, failures = run(base + path, args.connections, args.duration)
-            reference = reference or rps
+        # Rounds over all URLs, so a change in the shared machine's load hits every URL alike;
+        # each figure is the median over the rounds, each ratio the median of per-round ratios.
+        results: dict[str, list[tuple[float, float, float, int]]] = {p: [] for _l, p in TARGETS}
+        for n in range(args.rounds):
+            print(f"round {n + 1}/{args.rounds} ...", flush=True)
+            for _label, path in TARGETS:
+                results[path].append(run(base + path, args.connections, args.duration))
+        reference = results[TARGETS[0][1]]
+        print(f"\n{'URL':<44} {'bytes':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}")
+        for label, path in TARGETS:
+            runs = results[path]
+            ratio = statistics.median(r[0] / ref[0] for r, ref in zip(runs, reference, strict=True))
+            failures = sum(r[3] for r in runs)
             note = f"  ({failures} failed)" if failures else ""
             print(
-                f"{label + ' ' + path:<44} {size:>8} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f} "
-                f"{rps / reference:>6.2f}{note}",
+                f"{label + ' ' + path:<44} {sizes[path]:>8} "
+                f"{statistics.median(r[0] for r in runs):>8.1f} "
+                f"{statistics.median(r[1] for r in runs):>8.1f} "
+                f"{statistics.median(r[2] for r in runs):>8.1f} {ratio:>6.2f}{note}",
                 flush=True,
             )
-        # The machine is shared: the reference measured again shows how much the load drifted.
-        rps, p50, p99, _failures = run(base + TARGETS[0][1], args.connections, args.duration)
-        print(f"{'reference again, at the end':<53} {rps:>8.1f} {p50:>8.1f} {p99:>8.1f}")
+        spread = [round(r[0]) for r in reference]
+        print(f"\nreference requests/s in each round: {spread}")
         print(
             "\nratio: requests/s against the trivial view. Targets: indicator page >= 0.50 with "
             "p99 <= 100 ms."
