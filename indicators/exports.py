@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, F, Func, QuerySet, Value
 from django.db.models.functions import Cast, NullIf, Round
@@ -97,8 +98,11 @@ def _copy_csv(qs: QuerySet[ReleasedObservation], block: int = 256 * 1024) -> Ite
         )
         .values_list("c_ind", "c_terr", "period", "c_key", "c_value", "status", "publication_id")
     )
-    sql, params = rows.query.sql_with_params()
     yield _csv_header()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # nothing public yet: Django knows without asking the database
+        return
     buffer = bytearray()
     copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
     with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
