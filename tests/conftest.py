@@ -13,6 +13,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from ddms_platform.celery import app as celery_app
+from ddms_platform.core.httpcache import new_generation
 from partnerships import choices
 
 from .factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
@@ -55,8 +56,9 @@ def _fast_passwords(settings: object) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Each test starts with an empty cache (public pages and bodies are cached)."""
+    """Each test starts with an empty cache and a new generation of the public content."""
     cache.clear()
+    new_generation()
     yield
     cache.clear()
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -56,14 +57,32 @@ def _safely(call: Callable[..., Any], *args: Any) -> Any:
         return None
 
 
+# The generation as this process last read it: polled from the shared cache at most every
+# GENERATION_POLL_SECONDS (a cached read then costs one cache round trip, not two), and set at
+# once by this process's own writes.
+GENERATION_POLL_SECONDS = 0.1
+_seen: dict[str, Any] = {"value": None, "read": 0.0}
+
+
 def content_generation() -> str:
     """A value shared through the cache that changes whenever public content is edited."""
+    now = time.monotonic()
+    if _seen["value"] is not None and now - _seen["read"] < GENERATION_POLL_SECONDS:
+        return str(_seen["value"])
     value = _safely(cache.get, _GENERATION_KEY)
     if value is None:
         # A fresh (or cleared) cache starts a new generation, unlike any memo made before it.
         _safely(cache.add, _GENERATION_KEY, uuid.uuid4().hex, None)
         value = _safely(cache.get, _GENERATION_KEY) or uuid.uuid4().hex
+    _seen.update(value=value, read=now)
     return str(value)
+
+
+def new_generation() -> None:
+    """Start a new generation of the public content (after clearing the cache, say)."""
+    value = uuid.uuid4().hex
+    _seen.update(value=value, read=time.monotonic())
+    _safely(cache.set, _GENERATION_KEY, value, None)
 
 
 def content_changed() -> None:
@@ -72,8 +91,8 @@ def content_changed() -> None:
     Now, for readers in this transaction's process; after commit, because a reader elsewhere
     may have taken the new generation with the old rows in between.
     """
-    _safely(cache.set, _GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: _safely(cache.set, _GENERATION_KEY, uuid.uuid4().hex, None))
+    new_generation()
+    transaction.on_commit(new_generation)
 
 
 def etag_for(version: ContentVersion, *parts: str) -> str:

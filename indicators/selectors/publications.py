@@ -74,9 +74,9 @@ _memo: dict[str, Any] = {}
 def public_version(*, now: dt.datetime | None = None) -> ContentVersion:
     """The version of everything public at `now`, for cache keys and ETags.
 
-    It holds the newest release time that has come by the clock (so a scheduled release
-    counts from its second, before the periodic job marks it, and never earlier), the latest
-    edit and the row counts of releases, indicators and territories. Read with one query,
+    It holds the newest release time that has come by the clock and how many releases have
+    (so a scheduled release counts from its second, before the periodic job marks it, and
+    never earlier), the latest edit and the row counts of releases, indicators and territories. Read with one query,
     then reused in this process while the clock is before the next release time and nothing
     was edited: a cached read costs no query.
     """
@@ -108,14 +108,14 @@ def _read_version(now: dt.datetime) -> tuple[ContentVersion, dt.datetime | None]
     states = ", ".join(["%s"] * len(RELEASABLE_STATES))
     # Table names come from the models and every value is bound: nothing user-given is spliced.
     released = f"FROM {pub} WHERE state IN ({states}) AND release_at"  # noqa: S608
-    parts = [f"(SELECT MAX(release_at) {released} <= %s)"]
+    parts = [f"(SELECT MAX(release_at) {released} <= %s)", f"(SELECT COUNT(*) {released} <= %s)"]
     for table in (pub, ind, ter):
         parts += [f"(SELECT MAX(updated_at) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]  # noqa: S608
     parts.append(f"(SELECT MIN(release_at) {released} > %s)")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), [*RELEASABLE_STATES, now] * 2)
+        cursor.execute("SELECT " + ", ".join(parts), [*RELEASABLE_STATES, now] * 3)
         *row, upcoming = cursor.fetchone()
-    times = [_as_datetime(row[i]) for i in (0, 1, 3, 5)]
+    times = [_as_datetime(row[i]) for i in (0, 2, 4, 6)]
     token = "|".join("-" if v is None else str(v) for v in row)
     latest = max((t for t in times if t is not None), default=None)
     return ContentVersion(token, latest), _as_datetime(upcoming)

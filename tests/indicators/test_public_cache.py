@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from indicators import services
-from indicators.selectors.publications import public_version
+from indicators.models import Publication
+from indicators.selectors.publications import VERSION_MEMO_SECONDS, public_version
 
 from .conftest import add_obs, scheduled_release
 
@@ -187,3 +188,16 @@ def test_public_api_reads_are_cached_for_anonymous_readers_only(
 def test_the_browsable_api_is_never_cached(api, public):
     page = api(None).get("/api/v1/indicators/", HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and "ETag" not in page
+
+
+def test_a_release_made_public_by_another_process_shows_within_a_second(public, monkeypatch):
+    """Another web process's signal never reaches this one when the cache is local memory."""
+    import time
+
+    assert "Second release" not in Client().get(PAGE).content.decode()
+    Publication.objects.filter(pk=public.pk).update(
+        state="published", release_at=timezone.now() - dt.timedelta(seconds=1)
+    )  # an update() sends no signal, like a write in another process
+    real = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real() + VERSION_MEMO_SECONDS + 0.01)
+    assert "Second release" in Client().get(PAGE).content.decode()
