@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -95,9 +96,20 @@ def content_changed() -> None:
     transaction.on_commit(new_generation)
 
 
+@functools.cache
+def _build_id() -> str:
+    # A deploy with new static files renames them (manifest storage): pages cached before it
+    # would link to files that are gone, so the manifest is part of every key.
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    try:
+        return hashlib.sha256(manifest.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return "-"
+
+
 def etag_for(version: ContentVersion, *parts: str) -> str:
     """A strong ETag for one representation (format, language, query) of one version."""
-    seed = "|".join((version.token, *parts))
+    seed = "|".join((_build_id(), version.token, *parts))
     return quote_etag(hashlib.sha256(seed.encode()).hexdigest()[:32])
 
 
