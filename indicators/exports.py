@@ -10,8 +10,8 @@ from typing import Any
 import orjson
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import CharField, F, Func, QuerySet, Value
-from django.db.models.functions import Cast, NullIf, Round
+from django.db.models import CharField, F, QuerySet
+from django.db.models.functions import Cast, Round
 
 from .models import Indicator, ReleasedObservation
 
@@ -55,15 +55,10 @@ def _ordered(qs: QuerySet[ReleasedObservation]) -> QuerySet[ReleasedObservation]
     return qs.order_by("indicator_code", "territory_code", "dims_key", "period_start", "id")
 
 
-class Neutralised(Func):
+def _neutralised_sql(column: str) -> str:
     """SQL twin of `neutralise`, built from the same FORMULA_START characters."""
-
-    output_field = CharField()
-    _starts = ", ".join(f"chr({ord(c)})" for c in FORMULA_START)
-    template = (
-        f"CASE WHEN left(%(expressions)s, 1) IN ({_starts}) "
-        "THEN chr(39) || %(expressions)s ELSE %(expressions)s END"
-    )
+    codes = ", ".join(str(ord(c)) for c in FORMULA_START)
+    return f"CASE WHEN ascii({column}) IN ({codes}) THEN chr(39) || {column} ELSE {column} END"
 
 
 def stream_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
@@ -88,23 +83,35 @@ def _copy_csv(qs: QuerySet[ReleasedObservation], block: int = 256 * 1024) -> Ite
     rows = (
         _ordered(qs)
         .annotate(
-            c_ind=Neutralised("indicator_code"),
-            c_terr=Neutralised("territory_code"),
-            c_key=NullIf(Neutralised("dims_key"), Value("")),
             c_value=Cast(
                 Round("value", precision=F("indicator__decimals")),  # type: ignore[arg-type]
                 CharField(),
             ),
         )
-        .values_list("c_ind", "c_terr", "period", "c_key", "c_value", "status", "publication_id")
+        .values_list(
+            "indicator_code",
+            "territory_code",
+            "period",
+            "dims_key",
+            "c_value",
+            "status",
+            "publication_id",
+        )
     )
     yield _csv_header()
     try:
         sql, params = rows.query.sql_with_params()
     except EmptyResultSet:  # nothing public yet: Django knows without asking the database
         return
+    n = _neutralised_sql
+    # Neutralised over the sorted rows as they stream out: the same expressions below the
+    # sort made the query half again slower.
+    copy_sql = (
+        f"COPY (SELECT {n('s.ind')}, {n('s.terr')}, s.period, NULLIF({n('s.dkey')}, ''), "  # noqa: S608
+        f"s.val, s.status, s.pub FROM ({sql}) AS s (ind, terr, period, dkey, val, status, pub)) "
+        "TO STDOUT (FORMAT csv)"
+    )
     buffer = bytearray()
-    copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
     with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
         for data in copy:
             buffer += data
