@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 from csp.constants import NONCE, SELF
 from csp.middleware import CSPMiddleware
@@ -37,3 +40,18 @@ def test_a_cached_page_gets_a_fresh_nonce_that_its_header_allows(rf, settings):
     assert nonces[0] != nonces[1]
     for response, nonce in zip((first, second), nonces, strict=True):
         assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+
+def settings_caches(cache_url: str) -> subprocess.CompletedProcess[str]:
+    code = "from ddms_platform import settings; print(settings.CACHES['default']['BACKEND'])"
+    env = {**os.environ, "DDMS_CACHE_URL": cache_url}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_ddms_cache_url_picks_the_backend():
+    assert settings_caches("").stdout.strip().endswith("LocMemCache")
+    assert settings_caches("redis://127.0.0.1:6379/1").stdout.strip().endswith("RedisCache")
+    refused = settings_caches("memcached://127.0.0.1")
+    assert refused.returncode != 0 and "DDMS_CACHE_URL" in refused.stderr

@@ -4,12 +4,16 @@ changes them at once, never a moment early, and every visitor gets their own CSR
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import uuid
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from ddms_platform.core.httpcache import new_generation
 from indicators import services
 from indicators.models import Publication
 from indicators.selectors.publications import VERSION_MEMO_SECONDS, public_version
@@ -201,3 +205,25 @@ def test_a_release_made_public_by_another_process_shows_within_a_second(public, 
     real = time.monotonic
     monkeypatch.setattr(time, "monotonic", lambda: real() + VERSION_MEMO_SECONDS + 0.01)
     assert "Second release" in Client().get(PAGE).content.decode()
+
+
+@pytest.mark.usefixtures("services")
+def test_on_redis_pages_come_from_the_shared_cache_and_a_publish_shows_at_once(
+    world, public, settings, django_assert_num_queries
+):
+    # A prefix of its own: clearing would flush the Redis database the broker uses.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CELERY_BROKER_URL"],
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    new_generation()
+    Client().get(PAGE)
+    with django_assert_num_queries(0):
+        assert "First release" in Client().get(PAGE).content.decode()
+    assert cache.get("ddms:public-generation")  # shared with every other web process
+    services.publication_publish(actor=world.nsi_manager, publication=public)
+    assert "Second release" in Client().get(PAGE).content.decode()
+    cache.delete("ddms:public-generation")  # the only key without an expiry
