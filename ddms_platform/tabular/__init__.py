@@ -24,6 +24,7 @@ from .reader import (
 )
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
 from .schema import Schema, load_schema
+from .spool import Readable, local_copy
 
 __all__ = [
     "SchemaError",
@@ -36,7 +37,7 @@ __all__ = [
 
 
 def validate(
-    path: str | Path,
+    path: str | Path | Readable,
     schema: dict[str, Any] | Schema,
     *,
     progress: Callable[[int], None] | None = None,
@@ -58,7 +59,28 @@ def validate(
 
     ``progress(rows_done)`` is called after each chunk. ``previous`` (with ``previous_keys``
     and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings.
+
+    ``path`` may also be a binary file object (a file opened from Django's storage, e.g. an
+    S3 object's body), whose name's extension gives the format.
     """
+    if not isinstance(path, str | Path):
+        # The readers pass over the file more than once (whole-file encoding check, fast
+        # parse, exact re-parse) and openpyxl needs a seekable zip: a stream is copied to a
+        # local temporary file in chunks first, so memory stays bounded.
+        with local_copy(path) as local:
+            return validate(
+                local,
+                schema,
+                progress=progress,
+                max_errors=max_errors,
+                chunk_rows=chunk_rows,
+                previous=previous,
+                previous_keys=previous_keys,
+                previous_field=previous_field,
+                jump_factor=jump_factor,
+                max_xlsx_bytes=max_xlsx_bytes,
+                spill_keys=spill_keys,
+            )
     checked = load_schema(schema)
     options: dict[str, Any] = {
         "progress": progress,

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.storage import stored_file_response
 from ddms_platform.tabular import report_to_csv_rows
 
 from .. import selectors_requests as selectors
@@ -276,19 +277,16 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         """The original file, byte for byte."""
         submission = self.get_object()
-        try:
-            handle = submission.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         content_type = (
             "text/csv"
             if submission.format == "csv"
             else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = FileResponse(
-            handle, as_attachment=True, filename=submission.original_name or submission.file.name
+        response = stored_file_response(
+            submission.file,
+            filename=submission.original_name or submission.file.name,
+            content_type=content_type,
         )
-        response["Content-Type"] = content_type
         response["X-Content-SHA256"] = submission.sha256
         return response
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,6 +20,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from ddms_platform.core.storage import stored_file_response
 
 from .. import selectors, services
 from ..ical import plan_calendar
@@ -216,9 +218,8 @@ class AgreementViewSet(ServiceViewSet):
         document = get_object_or_404(
             selectors.agreement_document_list(request.user, agreement), pk=document_id
         )
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
+        return stored_file_response(
+            document.file,
             filename=document.original_name,
             content_type=document.content_type,
         )

@@ -216,7 +216,8 @@ def submission_upload(*, request: DataRequest, uploaded_file: Any, actor: Any) -
             queue_validation(run.pk)
     except BaseException:
         if stored:
-            with contextlib.suppress(OSError):
+            # Best effort: a bucket that is unreachable now must not hide the first error.
+            with contextlib.suppress(Exception):
                 Submission._meta.get_field("file").storage.delete(stored)
         raise
     finally:

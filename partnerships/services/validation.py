@@ -16,7 +16,9 @@ from django.utils import timezone
 from ddms_platform import tabular
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.storage import open_stored
 from ddms_platform.notify.services import outbox_record, publish_after_commit, requeue_unstarted
+from ddms_platform.tabular.spool import Readable
 
 from ..choices import RunStatus
 from ..models import ValidationRun
@@ -76,10 +78,15 @@ class _Progress:
             time.sleep(self.delay)  # test-only: lets a test kill the worker mid-run
 
 
-def run_engine(path: Path, schema: dict[str, Any], *, progress: Any = None) -> dict[str, Any]:
-    """Validate one file as the worker does (also used by the `validate_dataset` command)."""
+def run_engine(
+    source: Path | Readable, schema: dict[str, Any], *, progress: Any = None
+) -> dict[str, Any]:
+    """Validate one file (a path, or a file opened from storage) as the worker does.
+
+    Also used by the `validate_dataset` command, with a local path.
+    """
     return tabular.validate(
-        path,
+        source,
         schema,
         progress=progress,
         max_errors=settings.DDMS_VALIDATION_MAX_ERRORS,
@@ -111,14 +118,13 @@ def validation_run_execute(*, run_id: int) -> ValidationRun | None:
     report: dict[str, Any] | None = None
     error = ""
     try:
-        report = run_engine(
-            Path(submission.file.path),
-            submission.request.table_schema,
-            progress=_Progress(run.pk),
-        )
+        # Read through the storage API (the local disk or a bucket): the worker may run on a
+        # machine that shares no folder with the web process.
+        with open_stored(submission.file) as stored:
+            report = run_engine(stored, submission.request.table_schema, progress=_Progress(run.pk))
     except tabular.SchemaError as exc:
         error = f"The request's table schema is not a valid Table Schema: {exc}"
-    except tabular.SourceError as exc:
+    except (tabular.SourceError, FileNotFoundError) as exc:
         error = f"The stored file cannot be read: {exc}"
     except SoftTimeLimitExceeded:
         error = (
