@@ -18,6 +18,7 @@ from indicators import services
 from indicators.models import Publication
 from indicators.selectors.publications import VERSION_MEMO_SECONDS, public_version
 
+from ..factories import IndicatorFactory
 from .conftest import add_obs, scheduled_release
 
 PAGE = "/indicators/PT_ACCESS/"
@@ -79,13 +80,18 @@ def test_a_scheduled_release_shows_at_its_time_before_the_job_runs(public, froze
     assert "Second release" in at_time and "77.7" in at_time
 
 
-def test_the_calendar_and_catalogue_move_with_the_release_time(public, frozen_now):
+def test_the_calendar_and_catalogue_move_with_the_release_time(world, geo, public, frozen_now):
+    newcomer = IndicatorFactory(code="NEW_ONE", name_en="Newcomer indicator")
+    add_obs(newcomer, geo.m2, "2023", "5")
+    scheduled_release(world.nsi_manager, newcomer, geo.m2, public.release_at, series="new")
     frozen_now(public.release_at - dt.timedelta(seconds=1))
     calendar = Client().get("/releases/")
-    assert calendar.status_code == 200
+    assert "Newcomer indicator" not in Client().get("/indicators/").content.decode()
+    assert "Newcomer indicator" not in Client().get("/indicators/").content.decode()  # cached
     frozen_now(public.release_at)
     after = Client().get("/releases/")
     assert after["ETag"] != calendar["ETag"]
+    assert "Newcomer indicator" in Client().get("/indicators/").content.decode()
 
 
 def test_publishing_now_changes_the_page_at_once(world, public):
