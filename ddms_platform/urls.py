@@ -1,10 +1,22 @@
 """URL routing: web pages, admin, API v1, OpenAPI schema and docs, health."""
 
+from csp.decorators import csp_replace
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerView,
+)
 
 from ddms_platform.core.health import healthz
+
+# ReDoc sets inline style attributes (markdown, styled-components) and runs its search in a
+# blob: worker, so its page alone allows inline styles and blob workers; its scripts stay
+# nonce-only. Its attribution logo points at a CDN: img-src blocks it, nothing is fetched.
+redoc = csp_replace(
+    {"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["'self'", "blob:"]}
+)(SpectacularRedocView.as_view(url_name="api-schema"))
 
 urlpatterns = [
     path("", include("ddms_platform.web.urls")),
@@ -21,6 +33,7 @@ urlpatterns = [
     path("subscriptions/", include("indicators.subscription_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", redoc, name="api-redoc"),
 ]
 
 admin.site.site_header = "DDMS back-office"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from ddms_platform.core.links import site_link
 from ddms_platform.notify.models import OutboxEvent
 from ddms_platform.notify.registry import Recipient, register
 
@@ -113,7 +114,7 @@ def release_context(event: OutboxEvent) -> dict[str, Any]:
         "supersedes_id": publication.supersedes_id,
         "diff_summary": publication.diff_summary or event.payload.get("diff_summary") or {},
         "indicator_names": [i.name_en for i in publication.indicators.all()],
-        "link": f"{settings.SITE_URL}/api/v1/publications/{publication.pk}/",
+        "link": site_link("indicators:release-detail", publication.pk),
     }
 
 

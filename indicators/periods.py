@@ -10,6 +10,9 @@ from .choices import PeriodType
 _YEAR = re.compile(r"^(\d{4})$")
 _QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# A month written as the date of its first day (a date column of the request's schema, read
+# as ISO by the engine): 2024-03-01 is the month 2024-03. Other days are not periods.
+_MONTH_START = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])-01$")
 
 
 def parse_period(raw: object) -> tuple[str, str, dt.date] | None:
@@ -23,7 +26,7 @@ def parse_period(raw: object) -> tuple[str, str, dt.date] | None:
     if m := _QUARTER.match(text):
         year, quarter = int(m.group(1)), int(m.group(2))
         return f"{year}-Q{quarter}", PeriodType.QUARTER, dt.date(year, 3 * quarter - 2, 1)
-    if m := _MONTH.match(text):
+    if m := _MONTH.match(text) or _MONTH_START.match(text):
         year, month = int(m.group(1)), int(m.group(2))
         return f"{year}-{month:02d}", PeriodType.MONTH, dt.date(year, month, 1)
     return None

@@ -127,6 +127,23 @@ def release_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
+def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One released version: what it contains and when it came out (NSI staff: any state)."""
+    publication = get_object_or_404(
+        publications_visible(user=request.user).prefetch_related("indicators"), pk=pk
+    )
+    public = set(dashboards.public_indicators().values_list("pk", flat=True))
+    return render(
+        request,
+        "indicators/release_detail.html",
+        {
+            "publication": publication,
+            "indicators": [(i, i.pk in public) for i in publication.indicators.all()],
+        },
+    )
+
+
 @login_required
 def city_dashboard(request: HttpRequest) -> HttpResponse:
     """The city's pilots: indicators with charts, policy targets, subscriptions, data needs."""

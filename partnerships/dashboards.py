@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -96,3 +97,19 @@ def activities_for(user: Any, *, days: int = 120) -> QuerySet[Activity]:
         .filter(starts_at__gte=start, starts_at__lte=start + dt.timedelta(days=days))
         .order_by("starts_at")
     )
+
+
+# Sections the apps above this one add to the NSI overview (indicators: the release plan), by
+# context name; registered from their AppConfig.ready(), as this app never imports them.
+OverviewSection = Callable[[Any], Any]
+OVERVIEW_SECTIONS: dict[str, OverviewSection] = {}
+
+
+def register_overview_section(name: str, section: OverviewSection) -> None:
+    """Show `section(user)` on the NSI overview as template variable `name`."""
+    OVERVIEW_SECTIONS[name] = section
+
+
+def overview_sections(user: Any) -> dict[str, Any]:
+    """The registered sections of the NSI overview, computed for `user`."""
+    return {name: section(user) for name, section in OVERVIEW_SECTIONS.items()}

@@ -8,7 +8,6 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,9 +16,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from . import services
+from . import demo_requests, services
 from .choices import AgreementState
 from .models import (
     Agreement,
@@ -34,15 +32,6 @@ from .models import (
 )
 
 DEMO = "(synthetic demo)"
-
-# ---------------------------------------------------------------------------------------------
-# HOOK for the other parts of the platform: add the dotted path of your loader here, e.g.
-# "partnerships.demo_requests.load" or "indicators.demo.load". Each is called, in order, with
-# the DemoContext after the registry is loaded (ctx.orgs, ctx.users, ctx.objects hold what the
-# registry made) and must be idempotent, like the loaders below.
-# A loader may also take no argument (the indicators one does).
-EXTRA_LOADERS: list[str] = ["partnerships.demo_requests.load", "indicators.demo.load"]
-# ---------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -417,24 +406,56 @@ def load_knowledge_base(ctx: DemoContext) -> None:
         services.article_publish(article=article, actor=ctx.actor)
 
 
-REGISTRY_LOADERS: list[Callable[[DemoContext], None]] = [
+DemoLoader = Callable[[DemoContext], Any]
+
+REGISTRY_LOADERS: list[DemoLoader] = [
     load_accounts_and_organisations,
     load_agreements,
     load_pilot,
     load_knowledge_base,
+    demo_requests.load,
 ]
+# Loaders of the apps above this one (indicators), registered from their AppConfig.ready():
+# each runs after the registry's, with the same DemoContext (ctx.orgs, ctx.users, ctx.objects),
+# and must be idempotent like the loaders above.
+EXTRA_LOADERS: list[DemoLoader] = []
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    """Add an app's demo loader (once), to run after the registry's."""
+    if loader not in EXTRA_LOADERS:
+        EXTRA_LOADERS.append(loader)
 
 
 def load(stdout: Any) -> DemoContext:
-    """Run the registry loaders, then every loader named in EXTRA_LOADERS, in one transaction."""
+    """Run the registry loaders, then every registered app's loader, in one transaction."""
     ctx = DemoContext(stdout=stdout)
     with transaction.atomic():
-        for loader in REGISTRY_LOADERS:
+        for loader in [*REGISTRY_LOADERS, *EXTRA_LOADERS]:
             loader(ctx)
-        for path in EXTRA_LOADERS:
-            loader = import_string(path)
-            if inspect.signature(loader).parameters:
-                loader(ctx)
-            else:
-                loader()
     return ctx
+
+
+def logins_table(logins: list[tuple[str, str, str]]) -> str:
+    """The demo accounts as a table: username, role, password."""
+    width = max(len(u) for u, _r, _p in logins)
+    role_width = max(len(r) for _u, r, _p in logins)
+    lines = [
+        "Demo logins (demo only — never use these accounts in production):",
+        f"  {'username'.ljust(width)}  {'role'.ljust(role_width)}  password",
+        *(f"  {u.ljust(width)}  {r.ljust(role_width)}  {p}" for u, r, p in logins),
+        "Set DDMS_DEMO_PASSWORD before the first run to choose the password of every account "
+        "(existing accounts keep theirs).",
+    ]
+    return "\n".join(lines)
+
+
+def logins_banner() -> str:
+    """The logins table for `run_platform`, when the demo accounts exist ("" otherwise)."""
+    existing = set(
+        get_user_model()
+        .objects.filter(username__in=[a[0] for a in ACCOUNTS])
+        .values_list("username", flat=True)
+    )
+    logins = [(u, label, demo_password(u)) for u, label, _o, _r in ACCOUNTS if u in existing]
+    return logins_table(logins) if logins else ""

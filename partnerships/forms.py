@@ -87,6 +87,15 @@ class DataRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_('For example {"fields": [{"name": "year", "type": "integer"}]}'),
     )
+    dialect = forms.JSONField(
+        label=_("CSV dialect (Frictionless CSV Dialect JSON)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            'Leave empty to detect the delimiter. For example {"delimiter": "|"} or '
+            '{"header": false}'
+        ),
+    )
     send_now = forms.BooleanField(label=_("Send to the partner now"), required=False)
 
     def __init__(

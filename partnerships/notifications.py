@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
-
+from ddms_platform.core.links import site_link
 from ddms_platform.core.permissions import ACTING_ROLES, NSI_KINDS
 from ddms_platform.notify.models import OutboxEvent
 from ddms_platform.notify.registry import Recipient, register
@@ -119,7 +118,7 @@ def request_context(event: OutboxEvent) -> dict[str, Any]:
         "to_state": labels.get(payload.get("to", ""), payload.get("to", "")),
         "reason": payload.get("reason", ""),
         "due_on": request.due_on.isoformat() if request.due_on else "",
-        "link": f"{settings.SITE_URL}/api/v1/data-requests/{request.pk}/",
+        "link": site_link("partnerships:request-detail", request.pk),
     }
 
 
@@ -162,7 +161,7 @@ def upload_context(event: OutboxEvent) -> dict[str, Any]:
             file_name=submission.original_name,
             size=submission.size,
             uploader=_display_name(submission.uploaded_by),
-            report_link=f"{settings.SITE_URL}/api/v1/submissions/{submission.pk}/report/",
+            report_link=site_link("partnerships:submission-detail", submission.pk),
         )
     return context
 
@@ -212,7 +211,7 @@ def validation_context(event: OutboxEvent) -> dict[str, Any]:
         "errors": (report.get("stats") or {}).get("errors", sum(counts.values())),
         "error_counts": [{"type": t, "count": c} for t, c in top],
         "last_error": run.last_error if run is not None else "",
-        "link": f"{settings.SITE_URL}/api/v1/submissions/{submission_id}/report/",
+        "link": site_link("partnerships:submission-detail", submission_id) if submission_id else "",
     }
 
 
@@ -245,7 +244,7 @@ def agreement_context(event: OutboxEvent) -> dict[str, Any]:
         "title": agreement.title,
         "ends_on": event.payload.get("ends_on", ""),
         "days_left": event.payload.get("days_left"),
-        "link": f"{settings.SITE_URL}/api/v1/agreements/{agreement.pk}/",
+        "link": site_link("partnerships:agreement-detail", agreement.pk),
     }
 
 

@@ -25,6 +25,8 @@ from .services import need_services, services_required
 from .workers import WorkerProcess
 
 SERVICE_FIXTURES = {"services", "worker", "worker_factory", "seaweedfs", "s3_storage"}
+# The smoke suite needs a running production stack (tests/smoke/stack.py sets the URL).
+collect_ignore = [] if os.environ.get("DDMS_SMOKE_URL") else ["smoke"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from .checks import TableChecker, header_errors
+from .dialect import Dialect, DialectError, load_dialect
+from .encoding import source_size
 from .exceptions import SchemaError, SourceError, TabularError
+from .foreignkeys import References
 from .plausibility import PlausibilityChecker
 from .reader import (
     DEFAULT_CHUNK_ROWS,
@@ -19,27 +22,44 @@ from .reader import (
     RaggedRows,
     TableSource,
     UnusableSource,
+    as_source,
     open_source,
     prefetch,
+    sniff_format,
 )
 from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
+from .rows import TableRows, typed_text
 from .schema import Schema, load_schema
-from .spool import Readable, local_copy
+from .spool import Readable, local_copy, seekable
 
 __all__ = [
+    "Dialect",
+    "DialectError",
     "SchemaError",
     "SourceError",
+    "Readable",
+    "Schema",
+    "TableRows",
+    "UnusableSource",
     "TabularError",
+    "load_dialect",
+    "local_copy",
+    "seekable",
     "load_schema",
     "report_to_csv_rows",
+    "sniff_format",
+    "typed_text",
     "validate",
 ]
 
 
 def validate(
-    path: str | Path | Readable,
+    path: str | Path | IO[bytes] | Readable,
     schema: dict[str, Any] | Schema,
     *,
+    dialect: dict[str, Any] | Dialect | None = None,
+    references: References | None = None,
+    format: str | None = None,
     progress: Callable[[int], None] | None = None,
     max_errors: int = 1000,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
@@ -52,6 +72,11 @@ def validate(
 ) -> dict[str, Any]:
     """Validate a CSV or XLSX file against a Table Schema and return the report dict.
 
+    ``path`` is a path or a seekable binary stream (read several times from the start).
+    ``dialect`` is a CSV Dialect descriptor (detection when absent); ``references`` maps
+    external foreign-key resource names to their allowed key tuples; ``format`` ("csv" or
+    "xlsx") skips sniffing the content.
+
     Raises :class:`SchemaError` for an invalid schema and :class:`SourceError` when ``path``
     is not a readable file (the CLI maps both to exit code 2). A file that exists but cannot
     be used (empty, binary, undecodable, zip bomb, broken workbook) gives a report with one
@@ -60,17 +85,18 @@ def validate(
     ``progress(rows_done)`` is called after each chunk. ``previous`` (with ``previous_keys``
     and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings.
 
-    ``path`` may also be a binary file object (a file opened from Django's storage, e.g. an
-    S3 object's body), whose name's extension gives the format.
+    A stream that cannot seek (e.g. an S3 object's body) is copied to a local temporary file
+    in 1 MiB chunks first (the readers pass over the file more than once and openpyxl needs a
+    seekable zip), so memory stays bounded; a seekable one is read in place.
     """
-    if not isinstance(path, str | Path):
-        # The readers pass over the file more than once (whole-file encoding check, fast
-        # parse, exact re-parse) and openpyxl needs a seekable zip: a stream is copied to a
-        # local temporary file in chunks first, so memory stays bounded.
+    if not isinstance(path, str | Path) and not seekable(path):
         with local_copy(path) as local:
             return validate(
                 local,
                 schema,
+                dialect=dialect,
+                references=references,
+                format=format,
                 progress=progress,
                 max_errors=max_errors,
                 chunk_rows=chunk_rows,
@@ -81,11 +107,14 @@ def validate(
                 max_xlsx_bytes=max_xlsx_bytes,
                 spill_keys=spill_keys,
             )
+    source = cast("str | Path | IO[bytes]", path)  # a path, or a seekable stream
     checked = load_schema(schema)
+    checked_dialect = load_dialect(dialect)
     options: dict[str, Any] = {
         "progress": progress,
         "max_errors": max_errors,
         "spill_keys": spill_keys,
+        "references": references,
         "plausibility_options": {
             "previous": previous,
             "previous_keys": previous_keys,
@@ -94,21 +123,27 @@ def validate(
         },
     }
     try:
-        source = open_source(path, chunk_rows=chunk_rows, max_xlsx_bytes=max_xlsx_bytes)
+        table = open_source(
+            source,
+            chunk_rows=chunk_rows,
+            max_xlsx_bytes=max_xlsx_bytes,
+            dialect=checked_dialect,
+            format=format,
+        )
     except UnusableSource as problem:
-        return unusable_report(problem.error_type, problem.note, {"bytes": _size(path)})
+        return unusable_report(problem.error_type, problem.note, {"bytes": _size(source)})
     stats = {
-        "bytes": source.bytes,
-        "format": source.format,
-        "encoding": source.encoding,
-        "delimiter": source.delimiter,
+        "bytes": table.bytes,
+        "format": table.format,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
     }
     try:
         try:
-            return _run(source, checked, stats, exact=False, **options)
+            return _run(table, checked, stats, exact=False, **options)
         except RaggedRows:
             # the fast reader cannot say where ragged rows are: start again, exactly
-            return _run(source, checked, stats, exact=True, **options)
+            return _run(table, checked, stats, exact=True, **options)
     except UnusableSource as problem:
         # e.g. a sheet whose XML turns out to be broken half-way: the whole file is unusable
         return unusable_report(problem.error_type, problem.note, stats)
@@ -123,12 +158,18 @@ def _run(
     progress: Callable[[int], None] | None,
     max_errors: int,
     spill_keys: int | None,
+    references: References | None,
     plausibility_options: dict[str, Any],
 ) -> dict[str, Any]:
     errors = ErrorLog(max_errors)
     warnings = ErrorLog(max_errors)
-    errors.add_entries(header_errors(schema, source.labels))
-    checker = TableChecker(schema, source.labels, errors, spill_keys=spill_keys)
+    if source.header:
+        errors.add_entries(header_errors(schema, source.labels))
+    else:
+        source.labels = schema.field_names  # no header: fields are the columns, in order
+    checker = TableChecker(
+        schema, source.labels, errors, spill_keys=spill_keys, references=references
+    )
     plausibility = PlausibilityChecker(
         checker.fields, schema.extension, warnings, **plausibility_options
     )
@@ -140,6 +181,9 @@ def _run(
             warnings.flush()
             if progress is not None:
                 progress(checker.rows)
+        checker.finish()
+        errors.flush()
+        errors.sort()
     finally:
         checker.close()
     return build_report(
@@ -151,8 +195,8 @@ def _run(
     )
 
 
-def _size(path: str | Path) -> int | None:
+def _size(path: str | Path | IO[bytes]) -> int | None:
     try:
-        return Path(path).stat().st_size
-    except OSError:
+        return source_size(as_source(path))
+    except (OSError, SourceError):
         return None

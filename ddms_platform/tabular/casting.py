@@ -22,15 +22,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import values as typed
 from .schema import Field
 
 NOT_BARE = r"((^[^-\d]*)|(\D*$))"  # frictionless' pattern for non-bare numbers
-# Cheap approximations of the validators frictionless uses for string formats.
-FORMAT_RES = {
-    "email": r"^[^@\s]+@[^@\s]+\.[^@\s.]+$",
-    "uri": r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$",
-    "uuid": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
-}
 CACHE_LIMIT = 200_000
 
 
@@ -60,7 +55,8 @@ def _read_integer(field: Field, cell: str) -> int | None:
         return None
 
 
-def _read_number(field: Field, cell: str) -> float | None:
+def number_decimal(field: Field, cell: str) -> Decimal | None:
+    """The exact number in a cell, read as frictionless reads it (processors applied)."""
     cell = cell.strip()
     if field.number_processor:
         if not field.bare_number:
@@ -70,8 +66,14 @@ def _read_number(field: Field, cell: str) -> float | None:
             return None
         cell = cell.replace(field.decimal_char, ".")
     try:
-        value = Decimal(cell)
+        return Decimal(cell)
     except (InvalidOperation, ValueError):
+        return None
+
+
+def _read_number(field: Field, cell: str) -> float | None:
+    value = number_decimal(field, cell)
+    if value is None:
         return None
     return float("nan") if value.is_nan() else float(value)
 
@@ -140,10 +142,8 @@ def _read_boolean(field: Field, cell: str) -> bool | None:
 
 
 def _read_string(field: Field, cell: str) -> str | None:
-    regex = FORMAT_RES.get(field.format)
-    if regex and not re.match(regex, cell):
-        return None
-    return cell
+    reader = typed.string_format_reader(field.format)
+    return cell if reader is None else reader(cell)
 
 
 SCALAR_READERS: dict[str, Callable[[Field, str], Any]] = {
@@ -156,7 +156,16 @@ SCALAR_READERS: dict[str, Callable[[Field, str], Any]] = {
     "boolean": _read_boolean,
     "string": _read_string,
     "any": lambda field, cell: cell,
+    "yearmonth": typed.read_yearmonth,
+    "duration": typed.read_duration,
+    "geopoint": typed.read_geopoint,
+    "geojson": typed.read_geojson,
+    "object": typed.read_object,
+    "array": typed.read_array,
+    "list": typed.read_list,
 }
+# Types whose parsed values are exact integers (compared and hashed as int64).
+INT_VALUED = ("date", "year", "yearmonth")
 
 
 def read_scalar(field: Field, value: Any) -> Any:
@@ -173,6 +182,17 @@ def read_scalar(field: Field, value: Any) -> Any:
         return value
     if field.type == "boolean" and isinstance(value, bool):
         return value
+    if field.type == "yearmonth" and isinstance(value, list | tuple) and len(value) == 2:
+        year, month = value
+        return year * 12 + month - 1 if isinstance(year, int) and isinstance(month, int) else None
+    if field.type == "geopoint" and isinstance(value, list | tuple):
+        return typed.geopoint_checked(tuple(value))
+    if field.type == "array" and isinstance(value, list):
+        return value
+    if field.type in ("object", "geojson") and isinstance(value, dict):
+        return value
+    if field.type == "any":
+        return value
     return None
 
 
@@ -186,34 +206,12 @@ def _mask(array: pa.Array) -> np.ndarray:
 def _plain_digits(column: pa.Array, *, decimal: bool) -> np.ndarray:
     """Cells made of ASCII digits only (at least one), plus at most one "." if ``decimal``.
 
-    Counted straight off the string buffers with numpy (one pass per character class),
-    which is cheaper than a replace kernel followed by ``ascii_is_decimal``.
+    Arrow's ``ascii_is_decimal`` kernel (false for an empty cell) measured 5x faster than
+    classifying the bytes with numpy for integers, and 1.4x for decimals after removing the
+    first ".".
     """
-    if column.type != pa.string() or column.null_count:
-        text = column if not decimal else pc.replace_substring(column, ".", "", max_replacements=1)
-        return _mask(pc.ascii_is_decimal(text))
-    n = len(column)
-    buffers = column.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=column.offset * 4)
-    start, end = int(offsets[0]), int(offsets[-1])
-    rel = offsets - start
-    if end > start:
-        data = np.frombuffer(buffers[2], dtype=np.uint8, count=end - start, offset=start)
-    else:
-        data = np.zeros(0, np.uint8)
-
-    def per_cell(flags: np.ndarray) -> np.ndarray:
-        sums = np.empty(len(flags) + 1, np.int32)
-        sums[0] = 0
-        np.cumsum(flags, dtype=np.int32, out=sums[1:])
-        return sums[rel[1:]] - sums[rel[:-1]]
-
-    other = per_cell((data - np.uint8(48)) > 9)  # bytes outside "0".."9" (uint8 wraps)
-    length = np.diff(rel)
-    if not decimal:
-        return (other == 0) & (length > 0)
-    dots = per_cell(data == 46)
-    return (other == dots) & (dots <= 1) & (length > dots)
+    text = column if not decimal else pc.replace_substring(column, ".", "", max_replacements=1)
+    return _mask(pc.ascii_is_decimal(text))
 
 
 class Caster:
@@ -257,10 +255,9 @@ class Caster:
             values = _mask(pc.is_in(column, pa.array(f.true_values, pa.string())))
             return Cast(ok, values)
         if ftype == "string":
-            regex = FORMAT_RES.get(self.field.format)
-            if not regex:
+            if self.field.format == "default":
                 return Cast(np.ones(len(column), bool), column)
-            return Cast(_mask(pc.match_substring_regex(column, regex)), column)
+            return Cast(self._per_distinct(column).ok, column)
         if ftype == "any":
             return Cast(np.ones(len(column), bool), column)
         # dates, times and years: few distinct values per chunk, parsed exactly in Python
@@ -343,8 +340,13 @@ class Caster:
     def _per_distinct(self, column: pa.Array) -> Cast:
         parsed, indices = self._distinct(column)
         ok_d = np.array([v is not None for v in parsed], dtype=bool)
-        if self.field.type in ("date", "year"):
-            values_d = np.array([v if v is not None else 0 for v in parsed], dtype=np.int64)
+        values_d: np.ndarray
+        if self.field.type in INT_VALUED:
+            try:
+                values_d = np.array([v if v is not None else 0 for v in parsed], dtype=np.int64)
+            except OverflowError:  # a year beyond int64 (only in yearmonth): exact objects
+                values_d = np.empty(len(parsed), dtype=object)
+                values_d[:] = parsed
         else:
             values_d = np.empty(len(parsed), dtype=object)
             values_d[:] = parsed
@@ -369,7 +371,7 @@ def identity_keys(field: Field, cast: Cast, column: pa.Array) -> tuple[np.ndarra
         comparable = ~np.isnan(values)
         clean = np.where(values == 0, 0.0, values)  # -0.0 equals 0.0
         return clean.view(np.uint64), comparable
-    if isinstance(values, np.ndarray):  # object: big ints, datetimes, times
-        text = np.array([str(v) for v in values], dtype=object)
+    if isinstance(values, np.ndarray):  # object: big ints, datetimes, times, JSON…
+        text = np.array([typed.canonical(v) for v in values], dtype=object)
         return pd.util.hash_array(text), comparable
     return pd.util.hash_array(column.to_numpy(zero_copy_only=False)), comparable

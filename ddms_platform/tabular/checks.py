@@ -15,13 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import values as typed
 from .casting import Cast, Caster, identity_keys, read_scalar
+from .foreignkeys import ForeignKeyChecker, References, combined_keys
 from .keyindex import KeyIndex
 from .reader import Chunk
 from .report import TYPE_ORDER, Batch, ErrorLog, make_error
 from .schema import Field, Schema
-
-NONE_KEY = np.uint64(0x9E3779B97F4A7C15)
 
 
 def header_errors(schema: Schema, labels: list[str]) -> list[dict[str, Any]]:
@@ -98,7 +98,13 @@ class TableChecker:
     """Runs all row checks on successive chunks and feeds an :class:`ErrorLog`."""
 
     def __init__(
-        self, schema: Schema, labels: list[str], log: ErrorLog, *, spill_keys: int | None = None
+        self,
+        schema: Schema,
+        labels: list[str],
+        log: ErrorLog,
+        *,
+        spill_keys: int | None = None,
+        references: References | None = None,
     ) -> None:
         self.schema = schema
         self.log = log
@@ -110,11 +116,22 @@ class TableChecker:
         # frictionless skips the primary-key check when a key column is missing from the header
         self.pk_positions = [names.index(n) for n in pk] if pk and set(pk) <= set(names) else []
         # Parsed values are only materialised where a check compares them.
-        compared = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"}
+        compared = {
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "enum",
+            "minLength",
+            "maxLength",
+        }
+        self.foreign_keys = ForeignKeyChecker(schema, self.fields, log, references)
+        keyed = {name for fk in schema.foreign_keys for name in fk.fields + fk.reference_fields}
         self.casters = [
             Caster(
                 f,
                 need_values=f.unique
+                or f.name in keyed
                 or i in self.pk_positions
                 or any(name in compared for name, _ in self.constraints[i]),
             )
@@ -142,8 +159,7 @@ class TableChecker:
     def check(self, chunk: Chunk) -> None:
         """Check one chunk; errors go to the log (materialised on ``log.flush()``)."""
         n = chunk.nrows
-        base = chunk.start_row
-        row_numbers = np.arange(base, base + n, dtype=np.int64)
+        row_numbers = chunk.row_numbers
         present = [
             np.ones(n, bool) if chunk.ncells is None else chunk.ncells > i
             for i in range(self.width)
@@ -180,7 +196,12 @@ class TableChecker:
             self._check_unique(i, index, chunk, casts[i], valid_cells[i], row_numbers)
         if self.pk_index is not None:
             self._check_primary_key(chunk, casts, valid_cells, row_numbers)
+        self.foreign_keys.check(chunk.columns, casts, valid_cells, row_numbers, keep)
         self.rows += n
+
+    def finish(self) -> None:
+        """Checks that need the whole table (self-referencing foreign keys)."""
+        self.foreign_keys.finish()
 
     def _check_field(
         self, i: int, column: pa.Array, missing: np.ndarray, keep: np.ndarray, rows: np.ndarray
@@ -193,6 +214,8 @@ class TableChecker:
         type_error = ~missing & ~cast.ok & keep
         note = f'type is "{field.type}/{field.format}"'
         self._emit(sink, "type-error", type_error, rows, i, column, note)
+        if field.array_item is not None:
+            self._emit_item_notes(sink, cast, is_valid & keep, rows, i, column)
         for name, constraint in self.constraints[i]:
             note = _constraint_note(name, field.constraints[name])
             if name == "required":
@@ -203,6 +226,39 @@ class TableChecker:
             ok = self._satisfies(field, name, constraint, column, cast.values, is_valid)
             self._emit(sink, "constraint-error", is_valid & ~ok & keep, rows, i, column, note)
         return cast, is_valid, sink
+
+    def _emit_item_notes(
+        self,
+        sink: list[Batch],
+        cast: Cast,
+        checked: np.ndarray,
+        rows: np.ndarray,
+        i: int,
+        column: pa.Array,
+    ) -> None:
+        """Errors of array items (``arrayItem``): a type note, then constraint notes."""
+        noted = [p for p in np.flatnonzero(checked) if isinstance(cast.values[p], typed.ItemNotes)]
+        for error_type in ("type-error", "constraint-error"):
+            found: list[tuple[int, str]] = []
+            for p in noted:
+                item = cast.values[p]
+                notes = [item.type] if error_type == "type-error" else list(item.constraints)
+                found.extend((int(p), note) for note in notes if note)
+            if found:
+                positions = np.array([p for p, _ in found], dtype=np.int64)
+                notes_array = np.empty(len(found), dtype=object)
+                notes_array[:] = [note for _, note in found]
+                sink.append(
+                    Batch(
+                        error_type,
+                        rows[positions],
+                        i + 1,
+                        self.fields[i].name,
+                        column,
+                        positions,
+                        notes_array,
+                    )
+                )
 
     def _emit(
         self,
@@ -228,9 +284,12 @@ class TableChecker:
         """Boolean array: True where the (valid) value meets the constraint."""
         n = len(valid)
         if name in ("minLength", "maxLength"):
-            if field.type != "string":
-                return np.ones(n, bool)
-            length = pc.utf8_length(column).to_numpy(zero_copy_only=False)
+            if field.type in ("array", "object", "list"):
+                length = np.array(
+                    [len(_plain(v)) if ok else 0 for v, ok in zip(values, valid, strict=True)]
+                )
+            else:
+                length = pc.utf8_length(column).to_numpy(zero_copy_only=False)
             return length >= constraint if name == "minLength" else length <= constraint
         if name == "pattern":
             if field.type != "string":
@@ -305,23 +364,9 @@ class TableChecker:
     def _check_primary_key(
         self, chunk: Chunk, casts: list[Cast], valid: list[np.ndarray], rows: np.ndarray
     ) -> None:
-        n = chunk.nrows
-        all_none = np.ones(n, bool)
-        combined = None
-        comparable = np.ones(n, bool)
-        for i in self.pk_positions:
-            keys, comp = identity_keys(self.fields[i], casts[i], chunk.columns[i])
-            is_none = ~valid[i]
-            all_none &= is_none
-            comparable &= comp | is_none
-            keys = np.where(is_none, NONE_KEY, keys)
-            if len(self.pk_positions) == 1:
-                combined = keys
-            else:
-                combined = _mix(
-                    _mix(np.zeros(n, np.uint64) if combined is None else combined, keys),
-                    is_none.astype(np.uint64),
-                )
+        combined, all_none, comparable = combined_keys(
+            self.pk_positions, self.fields, casts, valid, chunk.columns
+        )
         self.log.add(
             Batch(
                 "primary-key",
@@ -333,7 +378,7 @@ class TableChecker:
                 'cells composing the primary keys are all "None"',
             )
         )
-        assert self.pk_index is not None and combined is not None  # pk_positions is non-empty
+        assert self.pk_index is not None  # pk_positions is non-empty
         take = np.flatnonzero(~all_none & comparable)
         dup, first_rows = self.pk_index.add(combined[take], rows[take])
         if len(dup):
@@ -352,15 +397,6 @@ class TableChecker:
             self.pk_index.close()
 
 
-def _mix(acc: np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """Order-sensitive 64-bit combination of key columns (splitmix64 finaliser)."""
-    with np.errstate(over="ignore"):
-        x = (acc * np.uint64(31) + keys.astype(np.uint64)) ^ np.uint64(0x9E3779B97F4A7C15)
-        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return x ^ (x >> np.uint64(31))
-
-
 def _pattern_matches(column: pa.Array, pattern: str) -> np.ndarray:
     """Python ``re`` semantics, as frictionless (``re.match("^pattern$")``), done fast.
 
@@ -372,7 +408,11 @@ def _pattern_matches(column: pa.Array, pattern: str) -> np.ndarray:
 
     regex = re.compile(f"^{pattern}$")
     try:
-        matched = pc.match_substring_regex(column, f"^{pattern}$").to_numpy(zero_copy_only=False)
+        # re.match anchors at the start only: "^a|b$" means "starts with a, or is b", so
+        # the RE2 search is anchored around the whole expression the same way
+        matched = pc.match_substring_regex(column, f"^(?:^{pattern}$)").to_numpy(
+            zero_copy_only=False
+        )
     except pa.ArrowInvalid:  # not RE2 syntax: Python for every distinct value
         matched = np.zeros(len(column), bool)
     rejected = np.flatnonzero(~matched)
@@ -386,10 +426,17 @@ def _pattern_matches(column: pa.Array, pattern: str) -> np.ndarray:
     return matched
 
 
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, typed.ItemNotes) else value
+
+
 def _isin(values: np.ndarray, allowed: list[Any]) -> np.ndarray:
     if values.dtype == object:
-        allowed_set = set(allowed)
-        return np.array([v in allowed_set for v in values], dtype=bool)
+        try:
+            allowed_set = set(allowed)
+            return np.array([_plain(v) in allowed_set for v in values], dtype=bool)
+        except TypeError:  # lists and dicts (JSON values) are not hashable: compare each
+            return np.array([_plain(v) in allowed for v in values], dtype=bool)
     if values.dtype == np.float64:
         return np.isin(values, np.array([float(v) for v in allowed], dtype=np.float64))
     return (

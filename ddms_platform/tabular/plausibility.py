@@ -83,7 +83,7 @@ class PlausibilityChecker:
 
     def check(self, chunk: Chunk) -> None:
         """Add this chunk's warnings to the log."""
-        rows = np.arange(chunk.start_row, chunk.start_row + chunk.nrows, dtype=np.int64)
+        rows = chunk.row_numbers
         if self.previous is not None:
             self._check_jumps(chunk, rows)
         for rule in self.totals:

@@ -13,17 +13,23 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from .encoding import EncodingProblem, detect_encoding, iter_utf8
+from .dialect import Dialect
+from .encoding import EncodingProblem, Source, detect_encoding, iter_utf8, open_binary, source_size
 from .exceptions import SourceError
 
 SAMPLE_SIZE = 1 << 16
-DELIMITERS = [",", ";", "\t"]
+# Candidates for detection, in order of preference on a tie.
+DELIMITERS = [",", ";", "\t", "|"]
+# Longest cell the stdlib csv reader accepts (its default is 131,072 characters); a longer
+# one is a source-error naming this limit.
+MAX_FIELD_CHARS = 64 << 20
+csv.field_size_limit(MAX_FIELD_CHARS)
 DEFAULT_CHUNK_ROWS = 100_000
 DEFAULT_MAX_XLSX_BYTES = 200 * 1024 * 1024
 
@@ -43,18 +49,29 @@ class Chunk:
     columns: list[pa.Array]
     ncells: np.ndarray | None = None
     extra: dict[int, list[str]] = field(default_factory=dict)
+    # physical row numbers when not consecutive (comment rows skipped in between)
+    numbers: np.ndarray | None = None
 
     @property
     def nrows(self) -> int:
         """Number of rows in the chunk."""
-        return len(self.columns[0])
+        if self.columns:
+            return len(self.columns[0])
+        return 0 if self.numbers is None else len(self.numbers)
+
+    @property
+    def row_numbers(self) -> np.ndarray:
+        """Physical (1-based) number of each row of the chunk."""
+        if self.numbers is None:  # computed once: every check of the chunk needs them
+            self.numbers = np.arange(self.start_row, self.start_row + self.nrows, dtype=np.int64)
+        return self.numbers
 
 
 @dataclass
 class TableSource:
     """An opened file: its header labels, facts for the report, and a chunk iterator."""
 
-    path: Path
+    path: Source
     format: str
     labels: list[str]
     bytes: int
@@ -62,6 +79,7 @@ class TableSource:
     delimiter: str | None = None
     _chunks: Any = None
     _exact_chunks: Any = None
+    header: bool = True
 
     def chunks(self, *, exact: bool = False) -> Iterator[Chunk]:
         """Yield the data rows (everything after the header) chunk by chunk.
@@ -79,28 +97,58 @@ class RaggedRows(Exception):  # noqa: N818 - a signal, not an error for the user
     """The fast reader met a row with too few or too many cells."""
 
 
+def as_source(source: str | Path | IO[bytes]) -> Source:
+    """A path (checked to be a file) or a binary stream, which must be seekable."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if not path.is_file():
+            raise SourceError(f"no such file: {path}")
+        return path
+    if not (hasattr(source, "read") and hasattr(source, "seek")):
+        raise SourceError("the source must be a path or a seekable binary file object")
+    return source
+
+
+def sniff_format(source: str | Path | IO[bytes]) -> str:
+    """``"xlsx"`` for a zip archive (a workbook), otherwise ``"csv"``: by content, never name.
+
+    The one decision shared by the upload, the worker and the command line.
+    """
+    import zipfile
+
+    checked = as_source(source)
+    with open_binary(checked) as fh:
+        head = fh.read(4)
+        if head == b"PK\x03\x04":
+            return "xlsx"
+        # a zip with a prefix (self-extracting) starts elsewhere: its directory tells
+        fh.seek(0)
+        return "xlsx" if zipfile.is_zipfile(fh) else "csv"
+
+
 def open_source(
-    path: str | Path,
+    path: str | Path | IO[bytes],
     *,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES,
+    dialect: Dialect | None = None,
+    format: str | None = None,
 ) -> TableSource:
-    """Open ``path`` as CSV or XLSX (by extension).
+    """Open a path or binary stream as CSV or XLSX (``format``, or sniffed from the content).
 
     Raises :class:`SourceError` when the path is not a readable file and
     :class:`UnusableSource` (with a report error type) when its content is unusable.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise SourceError(f"no such file: {path}")
-    size = path.stat().st_size
+    source = as_source(path)
+    size = source_size(source)
     if size == 0:
         raise UnusableSource("source-error", "the file is empty")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    fmt = format or sniff_format(source)
+    if fmt == "xlsx":
         from .xlsx import open_xlsx  # imported here: it builds on this module's types
 
-        return open_xlsx(path, size, chunk_rows, max_xlsx_bytes)
-    return _open_csv(path, size, chunk_rows)
+        return open_xlsx(source, size, chunk_rows, max_xlsx_bytes)
+    return _open_csv(source, size, chunk_rows, dialect or Dialect())
 
 
 # CSV ---------------------------------------------------------------------------------------
@@ -118,7 +166,10 @@ def sniff_delimiter(text: str) -> str:
         lines = lines[:-1]  # the sample may cut the last line
     best = (0.0, 0, 0, ",")
     for rank, delimiter in enumerate(DELIMITERS):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        try:
+            counts = [len(row) for row in csv.reader(lines, delimiter=delimiter) if row]
+        except csv.Error:  # e.g. an unbalanced quote in the sample's cut-off last line
+            continue
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)
@@ -129,18 +180,120 @@ def sniff_delimiter(text: str) -> str:
     return best[3]
 
 
-def _open_csv(path: Path, size: int, chunk_rows: int) -> TableSource:
-    with path.open("rb") as fh:
+def _labels(rows: Iterator[tuple[int, list[str]]], dialect: Dialect) -> list[str]:
+    """Header labels as frictionless builds them: header rows joined, each label stripped."""
+    if not dialect.header:
+        return []
+    lists = []
+    last = dialect.header_rows[-1]
+    for number, cells in rows:
+        if number > last:
+            break
+        if number in dialect.header_rows and not dialect.is_comment(number, cells):
+            lists.append([c.strip() for c in cells])
+    labels: list[str] = []
+    previous: dict[int, str] = {}
+    for cells in lists:
+        for index, cell in enumerate(cells):
+            if previous.get(index) == cell:
+                continue
+            previous[index] = cell
+            if len(labels) <= index:
+                labels.append(cell)
+            else:
+                labels[index] = dialect.header_join.join([labels[index], cell])
+    return labels
+
+
+def _header_after_comments(
+    source: Source, encoding: str, bom: int, dialect: Dialect, delimiter: str
+) -> Dialect:
+    """With comments and no declared ``headerRows`` the header is the first other row.
+
+    (frictionless finds it so; it also guesses a header row by width when no dialect says,
+    which we do not: see README.)
+    """
+    import dataclasses
+
+    rows = _text_rows(source, encoding, bom, dialect, delimiter)
+    try:
+        for number, cells in rows:
+            if not dialect.is_comment(number, cells):
+                return dataclasses.replace(dialect, header_rows=(number,))
+    finally:
+        rows.close()  # type: ignore[attr-defined]  # a generator: stop reading
+    return dialect
+
+
+def _text_rows(
+    source: Source, encoding: str, bom: int, dialect: Dialect, delimiter: str
+) -> Iterator[tuple[int, list[str]]]:
+    """Every record of the file with its physical number, read by the stdlib csv module."""
+    raw = io.BufferedReader(_IterStream(iter_utf8(source, encoding, bom)))  # type: ignore[arg-type]
+    text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    reader = csv.reader(text, **dialect.csv_options(delimiter))
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise UnusableSource(
+                    "source-error",
+                    f"row {number + 1} has a cell longer than the limit of "
+                    f"{MAX_FIELD_CHARS} characters",
+                ) from exc
+            raise UnusableSource(
+                "source-error", f"the CSV cannot be parsed at row {number + 1}: {exc}"
+            ) from exc
+        number += 1
+        yield number, cells
+
+
+class _IterStream(io.RawIOBase):
+    """A read-only raw stream over an iterator of byte pieces."""
+
+    def __init__(self, pieces: Iterator[bytes]) -> None:
+        self._pieces = pieces
+        self._rest = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._rest:
+            try:
+                self._rest = next(self._pieces)
+            except StopIteration:
+                return 0
+        n = min(len(buffer), len(self._rest))
+        buffer[:n] = self._rest[:n]
+        self._rest = self._rest[n:]
+        return n
+
+
+def _open_csv(source: Source, size: int, chunk_rows: int, dialect: Dialect) -> TableSource:
+    with open_binary(source) as fh:
         raw_sample = fh.read(SAMPLE_SIZE)
-    encoding, bom = detect_encoding(path, raw_sample)
-    sample = b"".join(_take(iter_utf8(path, encoding, bom), SAMPLE_SIZE)).decode(
+    encoding, bom = detect_encoding(source, raw_sample)
+    sample = b"".join(_take(iter_utf8(source, encoding, bom), SAMPLE_SIZE)).decode(
         "utf-8", errors="ignore"
     )
-    delimiter = sniff_delimiter(sample)
-    first = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), None)
-    if not first:
+    delimiter = dialect.delimiter or sniff_delimiter(sample)
+    if dialect.comment_char and not dialect.header_rows_declared:
+        dialect = _header_after_comments(source, encoding, bom, dialect, delimiter)
+    # the header is read from the stream, not the sample: it may be longer than the sample
+    header_rows = _text_rows(source, encoding, bom, dialect, delimiter)
+    labels = _labels(header_rows, dialect)
+    header_rows.close()  # type: ignore[attr-defined]  # a generator: stop reading
+    if dialect.header and not labels:
         raise UnusableSource("source-error", "the first row (the header) is empty")
-    labels = list(first)
+    if not dialect.simple:
+        return _open_python_csv(
+            source, size, chunk_rows, dialect, labels, (encoding, bom, delimiter)
+        )
     lines = max(1, sample.count("\n"))
     bytes_per_row = max(8, len(sample.encode("utf-8")) // lines)
 
@@ -151,10 +304,10 @@ def _open_csv(path: Path, size: int, chunk_rows: int) -> TableSource:
     def chunks() -> Iterator[Chunk]:
         # small blocks: the streaming reader parses several ahead, so this bounds its memory
         block_size = 1 << 20
-        return _stream_chunks(path, encoding, width, delimiter, chunk_rows, block_size)
+        return _stream_chunks(source, encoding, width, delimiter, chunk_rows, block_size)
 
     def exact_chunks() -> Iterator[Chunk]:
-        blocks = _record_blocks(iter_utf8(path, encoding, bom, read_size=target), target)
+        blocks = _record_blocks(iter_utf8(source, encoding, bom, read_size=target), target)
         row = 2  # the header is physical row 1, as in frictionless
         skip_header = True
         for block in blocks:
@@ -164,7 +317,44 @@ def _open_csv(path: Path, size: int, chunk_rows: int) -> TableSource:
                 row += chunk.nrows
                 yield chunk
 
-    return TableSource(path, "csv", labels, size, encoding, delimiter, chunks, exact_chunks)
+    return TableSource(source, "csv", labels, size, encoding, delimiter, chunks, exact_chunks)
+
+
+def _open_python_csv(
+    source: Source,
+    size: int,
+    chunk_rows: int,
+    dialect: Dialect,
+    labels: list[str],
+    how: tuple[str, int, str],
+) -> TableSource:
+    """A dialect pyarrow cannot read as frictionless does: every row through ``csv``."""
+    encoding, bom, delimiter = how
+
+    def chunks() -> Iterator[Chunk]:
+        # without a header the caller sets ``labels`` to the schema's field names
+        width = len(table.labels)
+        batch: list[list[str]] = []
+        numbers: list[int] = []
+        for number, cells in _text_rows(source, encoding, bom, dialect, delimiter):
+            if number < dialect.first_content_row or dialect.is_comment(number, cells):
+                continue
+            batch.append(cells)
+            numbers.append(number)
+            if len(batch) >= chunk_rows:
+                yield _numbered(_rows_to_chunk(batch, width, numbers[0]), numbers)
+                batch, numbers = [], []
+        if batch:
+            yield _numbered(_rows_to_chunk(batch, width, numbers[0]), numbers)
+
+    table = TableSource(source, "csv", labels, size, encoding, delimiter, chunks)
+    table.header = dialect.header
+    return table
+
+
+def _numbered(chunk: Chunk, numbers: list[int]) -> Chunk:
+    chunk.numbers = np.array(numbers, dtype=np.int64)
+    return chunk
 
 
 def _csv_options(width: int, delimiter: str, on_invalid: Any) -> dict[str, Any]:
@@ -185,7 +375,7 @@ def _csv_options(width: int, delimiter: str, on_invalid: Any) -> dict[str, Any]:
 
 
 def _stream_chunks(
-    path: Path, encoding: str, width: int, delimiter: str, chunk_rows: int, block_size: int
+    path: Source, encoding: str, width: int, delimiter: str, chunk_rows: int, block_size: int
 ) -> Iterator[Chunk]:
     """pyarrow's streaming reader, re-cut into chunks of exactly ``chunk_rows`` rows."""
     ragged: list[Any] = []
@@ -197,13 +387,16 @@ def _stream_chunks(
     names = [f"f{i}" for i in range(width)]
     # pyarrow skips a UTF-8 BOM itself and transcodes other encodings while streaming
     read_encoding = "utf8" if encoding in ("utf-8", "utf-8-sig") else encoding
-    reader = pacsv.open_csv(
-        str(path),
-        read_options=pacsv.ReadOptions(
-            column_names=names, block_size=block_size, encoding=read_encoding
-        ),
-        **_csv_options(width, delimiter, on_invalid),
-    )
+    try:
+        reader = pacsv.open_csv(
+            str(path) if isinstance(path, Path) else _rewound(path),
+            read_options=pacsv.ReadOptions(
+                column_names=names, block_size=block_size, encoding=read_encoding
+            ),
+            **_csv_options(width, delimiter, on_invalid),
+        )
+    except pa.ArrowInvalid as exc:  # e.g. a first row longer than a block
+        raise RaggedRows() from exc
     pending: list[pa.RecordBatch] = []
     pending_rows = 0
     row = 2
@@ -226,6 +419,11 @@ def _stream_chunks(
         raise RaggedRows()
     if pending_rows:
         yield _table_chunk(pa.Table.from_batches(pending), width, row)
+
+
+def _rewound(stream: IO[bytes]) -> IO[bytes]:
+    stream.seek(0)
+    return stream
 
 
 def _batches(reader: Any) -> Iterator[pa.RecordBatch]:
@@ -336,7 +534,10 @@ def _python_rows(block: bytes | memoryview, delimiter: str, skip_header: bool) -
     try:
         rows = list(reader)
     except csv.Error as exc:  # e.g. a field beyond csv.field_size_limit()
-        raise UnusableSource("source-error", f"the CSV cannot be parsed: {exc}") from exc
+        raise UnusableSource(
+            "source-error",
+            f"the CSV cannot be parsed (cells are limited to {MAX_FIELD_CHARS} characters): {exc}",
+        ) from exc
     return rows[1:] if skip_header else rows
 
 

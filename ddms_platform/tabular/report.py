@@ -23,6 +23,7 @@ TEMPLATES = {
     "type-error": 'Type error in the cell "{cell}" in row "{rowNumber}" and field "{fieldName}" at position "{fieldNumber}": {note}',
     "constraint-error": 'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" at position "{fieldNumber}" does not conform to a constraint: {note}',
     "unique-error": 'Row at position "{rowNumber}" has unique constraint violation in field "{fieldName}" at position "{fieldNumber}": {note}',
+    "foreign-key": 'Row at position "{rowNumber}" violates the foreign key: {note}',
     "source-error": "The data source could not be successfully loaded: {note}",
     "encoding-error": "The data source could not be successfully decoded: {note}",
     "jump-warning": 'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" is implausible: {note}',
@@ -45,6 +46,7 @@ TYPE_ORDER = {
             "missing-cell",
             "unique-error",
             "primary-key",
+            "foreign-key",
             "jump-warning",
             "total-warning",
         ]
@@ -114,6 +116,16 @@ class ErrorLog:
         self.counts[batch.type] += len(batch.rows)
         if not self.full:
             self._pending.append(batch)
+
+    def sort(self) -> None:
+        """Re-establish row order after late entries (self-referencing foreign keys)."""
+        self.entries.sort(
+            key=lambda e: (
+                e["rowNumber"] or 0,
+                NO_FIELD if e["fieldNumber"] is None else e["fieldNumber"],
+                TYPE_ORDER.get(e["type"], len(TYPE_ORDER)),
+            )
+        )
 
     def flush(self) -> None:
         """Materialise the pending batches of the chunk into entries, in row/field order."""

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .encoding import Source
 from .reader import Chunk, TableSource, UnusableSource, _rows_to_chunk
+
+
+def _rewound(source: Source) -> Any:
+    if not isinstance(source, Path):
+        source.seek(0)
+    return source
+
 
 # Sheet XML compresses 10-50x; zip bombs reach 1000x and more.
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_MIN_BYTES = 1 << 20
 
 
-def _check_zip(path: Path, max_bytes: int) -> None:
-    if not zipfile.is_zipfile(path):
+def _check_zip(path: Source, max_bytes: int) -> None:
+    if not zipfile.is_zipfile(_rewound(path)):
         raise UnusableSource(
             "source-error", "the file is not a valid XLSX workbook (not a zip archive)"
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(_rewound(path)) as archive:
             infos = archive.infolist()
             total = sum(i.file_size for i in infos)
             if total > max_bytes:
@@ -70,14 +79,14 @@ def cell_to_string(value: Any) -> str:
     return str(value)
 
 
-def open_xlsx(path: Path, size: int, chunk_rows: int, max_bytes: int) -> TableSource:
+def open_xlsx(path: Source, size: int, chunk_rows: int, max_bytes: int) -> TableSource:
     import openpyxl
 
     _check_zip(path, max_bytes)
 
     def rows() -> Iterator[list[str]]:
         try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(_rewound(path), read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for broken workbooks
             raise UnusableSource(
                 "source-error", f"the XLSX workbook cannot be opened: {exc}"
@@ -85,8 +94,15 @@ def open_xlsx(path: Path, size: int, chunk_rows: int, max_bytes: int) -> TableSo
         try:
             sheet = workbook.worksheets[0]
             pending_blank = 0
+            first = True
             for values in sheet.iter_rows(values_only=True):
                 cells = [cell_to_string(v) for v in values]
+                if first:
+                    # the header is row 1 as it is: blank cells are blank labels (also
+                    # when the sheet starts with blank rows), as frictionless reads it
+                    first = False
+                    yield cells
+                    continue
                 while cells and cells[-1] == "":
                     cells.pop()
                 # Formatted but empty rows at the end of a sheet are not data: hold blank
@@ -109,6 +125,12 @@ def open_xlsx(path: Path, size: int, chunk_rows: int, max_bytes: int) -> TableSo
     labels = next(stream, None)
     if not labels:
         raise UnusableSource("source-error", "the first sheet is empty")
+    # a header row of blank cells followed by nothing at all is an empty sheet too
+    if not any(labels):
+        rest = next(stream, None)
+        if rest is None:
+            raise UnusableSource("source-error", "the first sheet is empty")
+        stream = itertools.chain([rest], stream)
     width = len(labels)
 
     def chunks() -> Iterator[Chunk]:

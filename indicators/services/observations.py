@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ddms_platform import tabular
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError
 from ddms_platform.core.permissions import require_nsi_staff
@@ -24,7 +25,7 @@ from ..choices import ObsStatus
 from ..models import Indicator, Observation, ObservationLoad, Territory
 from ..models.observations import VALUE_DECIMALS, VALUE_DIGITS
 from ..periods import dims_key, parse_period
-from .reading import read_table
+from .reading import open_table
 
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 100
@@ -137,11 +138,21 @@ def _decimal(text: str) -> decimal.Decimal | None:
     return number.quantize(_QUANTUM)
 
 
-def _prepare(df: pd.DataFrame, mapping: Mapping, indicator: Indicator) -> tuple[dict, _Errors]:
-    """Vectorised checks of every row; returns the cleaned columns and the errors."""
-    errors = _Errors()
-    rownum = pd.Series(range(2, len(df) + 2), index=df.index)  # row 1 is the header
-    col = {role: df[c].astype(str).str.strip() for role, c in mapping.columns()}
+def _prepare(
+    df: pd.DataFrame,
+    mapping: Mapping,
+    indicator: Indicator,
+    errors: _Errors,
+    seen: dict[tuple[Any, ...], int],
+) -> dict:
+    """Vectorised checks of one chunk of rows; returns its cleaned columns, adds to `errors`.
+
+    `seen` maps each observation key met in earlier chunks to its first row, so a key
+    repeated anywhere in the file is found. Cells arrive as canonical text of their schema
+    type (None when not of the type, which validation has already refused).
+    """
+    rownum = pd.Series(df.index.to_numpy(), index=df.index)  # physical row numbers
+    col = {role: df[c].fillna("").astype(str).str.strip() for role, c in mapping.columns()}
 
     codes = col["territory"]
     known = dict(
@@ -202,35 +213,31 @@ def _prepare(df: pd.DataFrame, mapping: Mapping, indicator: Indicator) -> tuple[
         else pd.Series([""] * len(df), index=df.index)
     )
     canonical_period = parsed.map(lambda p: p[0] if isinstance(p, tuple) else None)
-    identity = pd.DataFrame({"t": codes, "p": canonical_period, "k": keys})
-    duplicated = identity.duplicated(keep="first")
-    if duplicated.any():
-        first_row = (
-            identity.reset_index()
-            .groupby(["t", "p", "k"], dropna=False)["index"]
-            .transform("first")
-        )
-        first_row.index = identity.index
+    repeated_rows, repeated_codes, firsts = [], [], []
+    for row, identity in zip(rownum, zip(codes, canonical_period, keys, strict=True), strict=True):
+        first = seen.setdefault(identity, int(row))
+        if first != row:
+            repeated_rows.append(row)
+            repeated_codes.append(identity[0])
+            firsts.append(first)
+    if repeated_rows:
         errors.add(
-            rownum[duplicated],
+            repeated_rows,
             mapping.territory,
-            codes[duplicated],
+            repeated_codes,
             "repeats the territory, period and dimensions of an earlier row",
         )
-        for item in errors.items[-int(duplicated.sum()) :]:
-            item["note"] += f" (row {int(first_row.loc[item['rowNumber'] - 2]) + 2})"
-    return (
-        {
-            "territory_id": territory_id,
-            "parsed": parsed,
-            "dims": dims_frame,
-            "keys": keys,
-            "values": values,
-            "status": status,
-            "count": count,
-        },
-        errors,
-    )
+        for item, first in zip(errors.items[-len(firsts) :], firsts, strict=False):
+            item["note"] += f" (row {first})"
+    return {
+        "territory_id": territory_id,
+        "parsed": parsed,
+        "dims": dims_frame,
+        "keys": keys,
+        "values": values,
+        "status": status,
+        "count": count,
+    }
 
 
 def _observations(
@@ -270,29 +277,34 @@ def observations_load(
     require_nsi_staff(actor)
     _check_loadable(submission)
     parsed_mapping = Mapping.parse(mapping, indicator)
-    df = read_table(submission)
-    unknown = [c for _role, c in parsed_mapping.columns() if c not in df.columns]
+    try:
+        with open_table(submission) as table, transaction.atomic():
+            return _load_rows(table, submission, parsed_mapping, indicator, actor)
+    except tabular.UnusableSource as exc:  # e.g. a sheet broken half-way
+        raise DomainError(f"The file cannot be read: {exc}", code="unreadable_file") from exc
+
+
+def _load_rows(
+    table: Any, submission: Submission, mapping: Mapping, indicator: Indicator, actor: Any
+) -> dict[str, Any]:
+    unknown = [c for _role, c in mapping.columns() if c not in table.labels]
     if unknown:
         raise DomainError(
             f"The mapping names columns the file does not have: {', '.join(unknown)}.",
             code="unknown_column",
             columns=unknown,
-            available=[str(c) for c in df.columns],
+            available=[str(c) for c in table.labels],
         )
-    clean, errors = _prepare(df, parsed_mapping, indicator)
-    if errors.count:
-        errors.items.sort(key=lambda e: (e["rowNumber"], e["fieldName"]))
-        rows = sorted({e["rowNumber"] for e in errors.items})
-        shown = ", ".join(str(r) for r in rows[:20]) + (" …" if len(rows) > 20 else "")
-        raise DomainError(
-            f"{errors.count} error(s) in rows {shown}; nothing was loaded.",
-            code="load_rejected",
-            rows=rows[:MAX_REPORTED_ERRORS],
-            errors=errors.items[:MAX_REPORTED_ERRORS],
-            error_count=errors.count,
-        )
-    with transaction.atomic():
-        started = timezone.now()
+    errors = _Errors()
+    seen: dict[tuple[Any, ...], int] = {}
+    rows = 0
+    started = timezone.now()
+    # Chunk by chunk in one transaction: memory stays bounded, and any error rolls back all.
+    for df in table.frames([c for _role, c in mapping.columns()]):
+        clean = _prepare(df, mapping, indicator, errors, seen)
+        rows += len(df)
+        if errors.count:
+            continue  # keep checking to report every error, but write nothing more
         # Upsert on the observation key keeps ids (and so release lineage) stable across loads.
         Observation.objects.bulk_create(
             _observations(clean, indicator, submission),
@@ -310,17 +322,29 @@ def observations_load(
                 "updated_at",
             ],
         )
-        # Rows this submission loaded before under a key the file no longer has.
-        stale, _ = Observation.objects.filter(
-            submission=submission, indicator=indicator, updated_at__lt=started
-        ).delete()
-        result = {
-            "submission": submission.pk,
-            "indicator": indicator.code,
-            "rows": len(df),
-            "removed": stale,
-        }
-        audit_record(actor=actor, action="observations.load", obj=submission, after=result)
+    if errors.count:
+        errors.items.sort(key=lambda e: (e["rowNumber"], e["fieldName"]))
+        numbers = sorted({e["rowNumber"] for e in errors.items})
+        shown = ", ".join(str(r) for r in numbers[:20]) + (" …" if len(numbers) > 20 else "")
+        # raised inside the transaction: everything written above is rolled back
+        raise DomainError(
+            f"{errors.count} error(s) in rows {shown}; nothing was loaded.",
+            code="load_rejected",
+            rows=numbers[:MAX_REPORTED_ERRORS],
+            errors=errors.items[:MAX_REPORTED_ERRORS],
+            error_count=errors.count,
+        )
+    # Rows this submission loaded before under a key the file no longer has.
+    stale, _ = Observation.objects.filter(
+        submission=submission, indicator=indicator, updated_at__lt=started
+    ).delete()
+    result = {
+        "submission": submission.pk,
+        "indicator": indicator.code,
+        "rows": rows,
+        "removed": stale,
+    }
+    audit_record(actor=actor, action="observations.load", obj=submission, after=result)
     return result
 
 

@@ -10,11 +10,11 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError
+from ddms_platform.core.links import site_link
 from ddms_platform.notify.services import webhook_endpoint_create
 
 from ..models import Indicator, Subscription
@@ -32,11 +32,11 @@ def confirm_token(subscription: Subscription) -> str:
 
 def unsubscribe_url(subscription: Subscription) -> str:
     """The RFC 8058 one-click URL carried by every e-mail."""
-    return settings.SITE_URL + reverse("subscription-unsubscribe", args=[subscription.token])
+    return site_link("subscription-unsubscribe", subscription.token)
 
 
 def _send_confirmation(subscription: Subscription) -> None:
-    link = settings.SITE_URL + reverse("subscription-confirm", args=[confirm_token(subscription)])
+    link = site_link("subscription-confirm", confirm_token(subscription))
     context = {"link": link, "days": settings.DDMS_SUBSCRIPTION_CONFIRM_DAYS}
     with translation.override(subscription.language or settings.LANGUAGE_CODE):
         send_mail(

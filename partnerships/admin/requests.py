@@ -18,6 +18,7 @@ from ddms_platform.core.errors import DomainError
 from ..models import DataRequest, RequestComment, Submission, ValidationRun
 from ..services.requests import (
     EDITABLE_FIELDS,
+    check_dialect,
     check_parties,
     check_table_schema,
     request_create,
@@ -35,6 +36,7 @@ CREATE_FIELDS = (
     "agreement",
     "pilot",
     "table_schema",
+    "dialect",
     "frequency",
     "due_on",
 )
@@ -74,6 +76,8 @@ class DataRequestForm(forms.ModelForm):
         try:
             if "table_schema" in data:
                 check_table_schema(data["table_schema"])
+            if "dialect" in data:
+                check_dialect(data["dialect"])
             if self.instance.pk is None and data.get("requester") and data.get("provider"):
                 check_parties(
                     direction=data.get("direction", ""),

@@ -37,6 +37,7 @@ class DataRequestSerializer(serializers.ModelSerializer):
             "agreement",
             "pilot",
             "table_schema",
+            "dialect",
             "frequency",
             "due_on",
             "state",
@@ -71,6 +72,13 @@ class DataRequestCreateSerializer(serializers.Serializer):
         queryset=Pilot.objects.all(), required=False, allow_null=True, default=None
     )
     table_schema = serializers.JSONField(help_text="A Frictionless Table Schema descriptor.")
+    dialect = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text="A Frictionless CSV Dialect (delimiter, header, headerRows, quoteChar, "
+        "escapeChar, doubleQuote, commentChar, skipInitialSpace, lineTerminator); "
+        "empty = detect the delimiter, header in row 1.",
+    )
     frequency = serializers.ChoiceField(
         choices=RequestFrequency.choices, default=RequestFrequency.ONE_OFF
     )
@@ -84,6 +92,7 @@ class DataRequestUpdateSerializer(serializers.Serializer):
     purpose = serializers.CharField(required=False)
     legal_basis = serializers.CharField(required=False, allow_blank=True)
     table_schema = serializers.JSONField(required=False)
+    dialect = serializers.JSONField(required=False)
     frequency = serializers.ChoiceField(choices=RequestFrequency.choices, required=False)
     due_on = serializers.DateField(required=False, allow_null=True)
 

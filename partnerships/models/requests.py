@@ -47,6 +47,8 @@ class DataRequest(TimeStampedModel):
         Pilot, null=True, blank=True, on_delete=models.SET_NULL, related_name="data_requests"
     )
     table_schema = models.JSONField(default=dict, blank=True)
+    # Frictionless CSV Dialect of the expected file ({} = detect delimiter, header row 1)
+    dialect = models.JSONField(default=dict, blank=True)
     frequency = models.CharField(
         max_length=10, choices=RequestFrequency.choices, default=RequestFrequency.ONE_OFF
     )

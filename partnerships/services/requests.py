@@ -13,10 +13,11 @@ from ddms_platform.core.errors import DomainError
 from ddms_platform.core.permissions import NSI_KINDS, require_member, require_nsi_staff
 from ddms_platform.core.statemachine import StateMachine
 from ddms_platform.notify.services import outbox_record
-from ddms_platform.tabular import SchemaError, load_schema
+from ddms_platform.tabular import DialectError, SchemaError, load_dialect, load_schema
 
 from ..choices import AgreementState, OrganisationKind, RequestDirection, RequestState, RunStatus
 from ..models import Agreement, AgreementParty, DataRequest, Organisation, Pilot, RequestComment
+from ..references import unknown_code_lists
 
 S = RequestState
 REQUEST_MACHINE = StateMachine(
@@ -37,7 +38,15 @@ REQUEST_MACHINE = StateMachine(
 # version (the partner fixes what the validation report found) without a state change.
 UPLOAD_STATES = (S.ACKNOWLEDGED, S.CHANGES_REQUESTED, S.SUBMITTED)
 USABLE_AGREEMENT_STATES = (AgreementState.SIGNED, AgreementState.ACTIVE)
-EDITABLE_FIELDS = ("title", "purpose", "legal_basis", "table_schema", "frequency", "due_on")
+EDITABLE_FIELDS = (
+    "title",
+    "purpose",
+    "legal_basis",
+    "table_schema",
+    "dialect",
+    "frequency",
+    "due_on",
+)
 AUDIT_FIELDS = ("state", "sent_at", "accepted_at", "decline_reason")
 REQUESTER, PROVIDER = "requester", "provider"
 MAX_REASON = 5000
@@ -61,6 +70,23 @@ def check_table_schema(descriptor: Any) -> None:
         raise DomainError(
             message, code="invalid_schema", fields={"table_schema": [str(exc)]}
         ) from exc
+    unknown = unknown_code_lists(descriptor)
+    if unknown:
+        problem = f"foreign keys refer to unknown code lists: {', '.join(unknown)}"
+        raise DomainError(
+            f"The table schema is not usable: {problem}",
+            code="invalid_schema",
+            fields={"table_schema": [problem]},
+        )
+
+
+def check_dialect(descriptor: Any) -> None:
+    """Raise a 400 naming the problem unless `descriptor` is a usable CSV Dialect."""
+    try:
+        load_dialect(descriptor or None)
+    except DialectError as exc:
+        message = f"The CSV dialect is not a valid Frictionless CSV Dialect: {exc}"
+        raise DomainError(message, code="invalid_dialect", fields={"dialect": [str(exc)]}) from exc
 
 
 def _invalid(field: str, message: str) -> DomainError:
@@ -115,6 +141,7 @@ def request_create(
     requester: Organisation,
     provider: Organisation,
     table_schema: dict[str, Any],
+    dialect: dict[str, Any] | None = None,
     agreement: Agreement | None = None,
     pilot: Pilot | None = None,
     legal_basis: str = "",
@@ -125,6 +152,7 @@ def request_create(
     require_side(actor, requester)
     check_parties(direction=direction, requester=requester, provider=provider, agreement=agreement)
     check_table_schema(table_schema)
+    check_dialect(dialect)
     with transaction.atomic():
         request = DataRequest.objects.create(
             direction=direction,
@@ -136,6 +164,7 @@ def request_create(
             agreement=agreement,
             pilot=pilot,
             table_schema=table_schema,
+            dialect=dialect or {},
             frequency=frequency,
             due_on=due_on,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -153,6 +182,9 @@ def request_update(*, request: DataRequest, actor: Any, **changes: Any) -> DataR
         raise DomainError(f"These fields cannot be changed: {', '.join(unknown)}.")
     if "table_schema" in changes:
         check_table_schema(changes["table_schema"])
+    if "dialect" in changes:
+        check_dialect(changes["dialect"])
+        changes["dialect"] = changes["dialect"] or {}
     with transaction.atomic():
         locked = _lock(request)
         require_side(actor, locked.requester)

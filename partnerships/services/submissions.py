@@ -21,6 +21,7 @@ from django.utils.text import get_valid_filename
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError, IllegalTransition
 from ddms_platform.notify.services import outbox_record
+from ddms_platform.tabular import sniff_format
 from ddms_platform.tabular.encoding import EncodingProblem, detect_encoding
 
 from ..choices import RequestState, SubmissionFormat
@@ -113,7 +114,8 @@ def _sniff(spooled: _Spooled) -> None:
         raise UploadRefused("The file is empty.")
     with spooled.path.open("rb") as fh:
         head = fh.read(SAMPLE_BYTES)
-    if head.startswith(b"PK\x03\x04") or zipfile.is_zipfile(spooled.path):
+    # the same decision as the engine's (and so the worker's and the command line's)
+    if sniff_format(spooled.path) == SubmissionFormat.XLSX:
         _check_workbook(spooled.path)
         spooled.format = SubmissionFormat.XLSX
         return

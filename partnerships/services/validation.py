@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -23,6 +23,7 @@ from ddms_platform.tabular.spool import Readable
 from ..choices import RunStatus
 from ..models import ValidationRun
 from ..plausibility import previous_values_options
+from ..references import references_for
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +80,23 @@ class _Progress:
 
 
 def run_engine(
-    source: Path | Readable, schema: dict[str, Any], *, progress: Any = None
+    source: Path | IO[bytes] | Readable,
+    schema: dict[str, Any],
+    *,
+    dialect: dict[str, Any] | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """Validate one file (a path, or a file opened from storage) as the worker does.
 
-    Also used by the `validate_dataset` command, with a local path.
+    Also used by the `validate_dataset` command, with a local path. The format (CSV or
+    XLSX) is sniffed from the content, as on upload; the request's dialect and the
+    platform's code lists (foreign keys to ``ddms:`` resources) apply.
     """
     return tabular.validate(
         source,
         schema,
+        dialect=dialect or None,
+        references=references_for(schema),
         progress=progress,
         max_errors=settings.DDMS_VALIDATION_MAX_ERRORS,
         chunk_rows=settings.DDMS_VALIDATION_CHUNK_ROWS,
@@ -121,7 +130,14 @@ def validation_run_execute(*, run_id: int) -> ValidationRun | None:
         # Read through the storage API (the local disk or a bucket): the worker may run on a
         # machine that shares no folder with the web process.
         with open_stored(submission.file) as stored:
-            report = run_engine(stored, submission.request.table_schema, progress=_Progress(run.pk))
+            report = run_engine(
+                stored,
+                submission.request.table_schema,
+                dialect=submission.request.dialect,
+                progress=_Progress(run.pk),
+            )
+    except tabular.DialectError as exc:
+        error = f"The request's CSV dialect is not a valid CSV Dialect: {exc}"
     except tabular.SchemaError as exc:
         error = f"The request's table schema is not a valid Table Schema: {exc}"
     except (tabular.SourceError, FileNotFoundError) as exc:

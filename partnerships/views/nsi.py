@@ -47,8 +47,6 @@ def nsi_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 @nsi_only
 def overview(request: HttpRequest) -> HttpResponse:
     """Partnerships and requests by state, renewals, overdue, validation queue, calendars."""
-    from indicators import dashboards as indicator_dashboards
-
     user = request.user
     requests_qs = dashboards.requests_for(user)
     context = {
@@ -60,10 +58,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overdue": dashboards.overdue_requests(user),
         "queue": dashboards.validation_queue(user)[:20],
         "fulfilment": dashboards.fulfilment_records(user),
-        "releases": indicator_dashboards.release_plan(user)[:20],
         "activities": dashboards.activities_for(user)[:30],
         "recent_agreements": dashboards.agreements_for(user)[:10],
         "recent_requests": requests_qs.order_by("-created_at")[:10],
+        **dashboards.overview_sections(user),
     }
     return render(request, "partnerships/nsi_overview.html", context)
 

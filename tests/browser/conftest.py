@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.notify.conftest import smtp_sink  # noqa: F401 - shared fixtures
 from tests.services import services_required
 from tests.web.conftest import _fast_passwords, browse, pages  # noqa: F401 - shared fixtures
 
@@ -68,11 +69,15 @@ class Session:
         self.page = page
         self.base_url = base_url
         self.problems: list[str] = []
+        # Console messages a test expects (it asserts on them itself), by a part of their text.
+        self.expected: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
 
     def _console(self, message: Any) -> None:
         text = message.text
+        if any(part in text for part in self.expected):
+            return
         if message.type == "error" or "Content Security Policy" in text:
             self.problems.append(f"console {message.type}: {text}")
 
@@ -86,9 +91,10 @@ class Session:
         self.page.get_by_role("button", name="Sign in").last.click()
         self.page.wait_for_load_state()
 
-    def screenshot(self, name: str) -> None:
+    def screenshot(self, name: str, *, full_page: bool = True) -> None:
+        """Save the page; very long pages (the API docs) take only the visible part."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture

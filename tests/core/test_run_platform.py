@@ -29,6 +29,9 @@ def test_it_serves_with_worker_and_beat_and_stops_all_on_ctrl_c(tmp_path: Path) 
     env.update({"DDMS_DATA_DIR": str(tmp_path), "DDMS_DEV": "1", "PYTHONUNBUFFERED": "1"})
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    # One demo account, so the demo logins banner has something to print.
+    create = "from django.contrib.auth.models import User; User.objects.create_user('city.staff')"
+    subprocess.run([*manage, "shell", "-c", create], cwd=ROOT, env=env, check=True)
     log = (tmp_path / "run.log").open("wb")
     proc = subprocess.Popen(
         [*manage, "run_platform", "--port", str(port)],
@@ -46,6 +49,18 @@ def test_it_serves_with_worker_and_beat_and_stops_all_on_ctrl_c(tmp_path: Path) 
             timeout=60,
             what="the worker to be ready",
         )
+        # The logins and the URL come last, after the worker's and beat's start-up lines.
+        wait_for(
+            lambda: b"DDMS is running at" in (tmp_path / "run.log").read_bytes(),
+            timeout=60,
+            what="the URL to be printed",
+        )
+        output = (tmp_path / "run.log").read_text(errors="replace")
+        url_at = output.index(f"DDMS is running at http://127.0.0.1:{port}/")
+        logins_at = output.index("Demo logins")
+        assert output.index(" ready.") < logins_at < url_at
+        assert output.index("beat: Starting...") < logins_at
+        assert "city.staff" in output[logins_at:url_at] and "admin" not in output[logins_at:url_at]
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
         assert len(children.stdout.split()) == 3  # web, worker, beat
         proc.send_signal(signal.SIGINT)

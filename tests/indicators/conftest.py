@@ -18,6 +18,7 @@ from indicators.models import Observation, Publication, Territory
 from indicators.periods import dims_key, parse_period
 from partnerships.choices import AgreementState, RequestState, RunStatus
 from partnerships.models import Submission, ValidationRun
+from tests.web.conftest import pages  # noqa: F401 - the page world (e-mail links, release page)
 
 from ..factories import AgreementFactory, DataRequestFactory, IndicatorFactory, TerritoryFactory
 
@@ -45,12 +46,22 @@ def indicator(db: None) -> Any:
 def make_submission(world: SimpleNamespace) -> Callable[..., Submission]:
     """An accepted request's submission holding `content`, its validation passed."""
 
-    def make(content: bytes, *, state: str = RequestState.ACCEPTED, fmt: str = "csv") -> Submission:
+    def make(
+        content: bytes,
+        *,
+        state: str = RequestState.ACCEPTED,
+        fmt: str = "csv",
+        **request_extra: Any,
+    ) -> Submission:
         agreement = AgreementFactory(
             nsi=world.nsi, state=AgreementState.ACTIVE, partners=[world.partner_a]
         )
         request = DataRequestFactory(
-            requester=world.nsi, provider=world.partner_a, agreement=agreement, state=state
+            requester=world.nsi,
+            provider=world.partner_a,
+            agreement=agreement,
+            state=state,
+            **request_extra,
         )
         submission = Submission(
             request=request,

@@ -94,6 +94,18 @@ def test_the_calendar_and_catalogue_move_with_the_release_time(world, geo, publi
     assert "Newcomer indicator" in Client().get("/indicators/").content.decode()
 
 
+def test_a_release_page_appears_at_its_time_and_is_then_cached(
+    public, frozen_now, django_assert_num_queries
+):
+    url = f"/releases/{public.pk}/"
+    frozen_now(public.release_at - dt.timedelta(microseconds=1))
+    assert Client().get(url).status_code == 404
+    frozen_now(public.release_at)
+    assert "Second release" in Client().get(url).content.decode()
+    with django_assert_num_queries(0):
+        assert Client().get(url).status_code == 200
+
+
 def test_publishing_now_changes_the_page_at_once(world, public):
     before = Client().get(PAGE)
     assert "Second release" not in before.content.decode()

@@ -15,6 +15,7 @@ from aiosmtpd.controller import Controller
 from django.test import override_settings
 
 from tests.services import free_port
+from tests.web.conftest import pages  # noqa: F401 - the page world (e-mail links, release page)
 
 
 class SinkHandler:

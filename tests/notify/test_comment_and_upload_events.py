@@ -38,7 +38,7 @@ def test_a_partners_comment_emails_the_requester_side_not_the_author(
     message = smtp_sink.messages[0]
     assert subject_of(message) == "New comment on data request “Electricity by district”"
     assert "Which year?" in text_of(message)
-    assert f"/api/v1/data-requests/{sent_request.pk}/" in text_of(message)
+    assert f"/requests/{sent_request.pk}/" in text_of(message)
 
 
 def test_an_nsi_comment_emails_the_providers_acting_members_only(
@@ -100,7 +100,7 @@ def test_an_upload_tells_the_requesting_nsi_staff_that_a_new_version_arrived(
     submission = request.submissions.get()
     text = text_of(message)
     assert "data.csv" in text and world.partner_a.name in text
-    assert f"https://ddms.example/api/v1/submissions/{submission.pk}/report/" in text
+    assert f"https://ddms.example/submissions/{submission.pk}/" in text
     # The uploader's side hears of its validation, not of its own upload.
     others = [m for m in smtp_sink.messages if m not in uploaded]
     assert all("New data for" not in subject_of(m) for m in others)

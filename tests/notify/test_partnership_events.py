@@ -64,7 +64,7 @@ def test_a_request_sent_by_the_nsi_emails_the_providers_acting_members(
     assert sorted(smtp_sink.handler.recipients()) == ["pa-manager@example.org", "pa@example.org"]
     message = smtp_sink.messages[0]
     assert request_a.title in subject_of(message)
-    assert f"/api/v1/data-requests/{request_a.pk}/" in text_of(message)
+    assert f"/requests/{request_a.pk}/" in text_of(message)
 
 
 def test_a_providers_move_emails_the_requester_side(
@@ -194,7 +194,7 @@ def test_a_finished_validation_emails_the_uploader_with_the_report_link(
     )
     assert smtp_sink.handler.recipients() == ["pa@example.org"]
     text = text_of(smtp_sink.messages[0])
-    assert f"https://ddms.example/api/v1/submissions/{submission.pk}/report/" in text
+    assert f"https://ddms.example/submissions/{submission.pk}/" in text
     assert "type-error: 5" in text and "missing-cell: 2" in text and "120" in text
     assert "errors to fix" in subject_of(smtp_sink.messages[0])
 

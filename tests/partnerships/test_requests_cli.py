@@ -44,10 +44,21 @@ def test_json_output_is_the_report(capsys):
 
 @pytest.mark.parametrize(
     "problem",
-    ["missing file", "missing schema", "schema not json", "invalid schema", "binary file"],
+    [
+        "missing file",
+        "missing schema",
+        "schema not json",
+        "invalid schema",
+        "binary file",
+        "invalid dialect",
+    ],
 )
 def test_it_exits_2_for_unusable_input(problem, tmp_path):
     data, schema = str(DATA / "requests_valid.csv"), SCHEMA
+    if problem == "invalid dialect":
+        (tmp_path / "d.json").write_text('{"delimiter": ";;"}')
+        assert _run(data, "--schema", schema, "--dialect", str(tmp_path / "d.json")) == 2
+        return
     if problem == "missing file":
         data = str(tmp_path / "nope.csv")
     elif problem == "missing schema":

@@ -20,7 +20,7 @@ def write(tmp_path):
     return _write
 
 
-def frictionless_report(path, schema, *, encoding=None, delimiter=None):
+def frictionless_report(path, schema, *, encoding=None, delimiter=None, dialect=None):
     """Validate with the reference implementation; return (valid, counts per type, rows)."""
     import frictionless
     from frictionless import Dialect, Resource, Schema, formats, system
@@ -30,9 +30,22 @@ def frictionless_report(path, schema, *, encoding=None, delimiter=None):
         options["encoding"] = encoding
     if delimiter:
         options["dialect"] = Dialect(controls=[formats.CsvControl(delimiter=delimiter)])
+    if dialect:
+        options["dialect"] = Dialect.from_descriptor(dialect)
     # frictionless treats absolute paths as unsafe unless trusted
     with system.use_context(trusted=True):
-        resource = Resource(path=str(path), schema=Schema.from_descriptor(schema), **options)
+        if "$schema" in schema:
+            # a v2 Table Schema is only read as v2 inside a v2 resource (the version is
+            # imposed top-down)
+            descriptor = {
+                "$schema": "https://datapackage.org/profiles/2.0/dataresource.json",
+                "name": "data",
+                "path": str(path),
+                "schema": schema,
+            }
+            resource = Resource.from_descriptor(descriptor, **options)
+        else:
+            resource = Resource(path=str(path), schema=Schema.from_descriptor(schema), **options)
         report = resource.validate(limit_errors=10**6)
     assert isinstance(report, frictionless.Report)
     task = report.tasks[0]

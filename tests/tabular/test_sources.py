@@ -138,8 +138,15 @@ def test_it_converts_spreadsheet_values_the_way_people_read_them():
     assert to_string(None) == ""
 
 
+def test_it_reads_a_csv_named_xlsx_as_csv(write):
+    # the format comes from the content (as on upload), never from the name
+    report = validate(write("id,name\n1,a\n", name="data.xlsx"), SCHEMA)
+    assert report["valid"] is True
+    assert report["stats"]["format"] == "csv"
+
+
 def test_it_refuses_an_xlsx_that_is_not_a_zip(write):
-    error = only_error(validate(write("id,name\n1,a\n", name="data.xlsx"), SCHEMA))
+    error = only_error(validate(write("id,name\n1,a\n", name="data.xlsx"), SCHEMA, format="xlsx"))
     assert error["type"] == "source-error"
     assert "not a zip" in error["note"]
 

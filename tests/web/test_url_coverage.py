@@ -124,6 +124,7 @@ def _web_recipes() -> dict[str, Recipe]:
             "city_user", "/indicators/EN-1/subscribe/", "post"
         ),
         "indicators:release-calendar": Recipe(None, "/releases/"),
+        "indicators:release-detail": Recipe(None, lambda w: f"/releases/{w.published.pk}/"),
         "indicators:city-dashboard": Recipe("city_user", "/city/"),
         "indicators:data-need-create": Recipe(
             "city_user", "/city/data-needs/", "post", {"title": "N", "purpose": "P", "columns": "a"}
@@ -162,6 +163,11 @@ def _web_recipes() -> dict[str, Recipe]:
         ),
         "api-schema": Recipe(None, "/api/schema/"),
         "api-docs": Recipe(None, "/api/docs/"),
+        "api-redoc": Recipe(None, "/api/redoc/"),
+        "web:favicon": Recipe(None, "/favicon.ico"),
+        "web:account": Recipe("partner_a_user", "/account/"),
+        "web:account-token-create": Recipe("partner_a_user", "/account/token/", "post"),
+        "web:account-token-revoke": Recipe("partner_a_user", "/account/token/revoke/", "post"),
     }
 
 

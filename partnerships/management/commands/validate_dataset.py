@@ -1,4 +1,5 @@
-"""`manage.py validate_dataset FILE --schema SCHEMA.json`: validate a file as the worker does."""
+"""`manage.py validate_dataset FILE --schema SCHEMA.json [--dialect DIALECT.json]`: validate a
+file as the worker does (same engine, content sniffing, code lists and settings)."""
 
 from __future__ import annotations
 
@@ -31,15 +32,21 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV or XLSX file")
         parser.add_argument("--schema", required=True, help="Table Schema (JSON file)")
+        parser.add_argument(
+            "--dialect", help="Frictionless CSV Dialect (JSON file); default: detect"
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise UnusableInput(f"{path}: no such file")
-        schema = self._schema(Path(options["schema"]))
+        schema = self._json(Path(options["schema"]), "schema")
+        dialect = self._json(Path(options["dialect"]), "dialect") if options["dialect"] else None
         try:
-            report = run_engine(path, schema)
+            report = run_engine(path, schema, dialect=dialect)
+        except tabular.DialectError as exc:
+            raise UnusableInput(f"{options['dialect']}: not a valid CSV Dialect: {exc}") from exc
         except tabular.SchemaError as exc:
             raise UnusableInput(f"{options['schema']}: not a valid Table Schema: {exc}") from exc
         except tabular.SourceError as exc:
@@ -53,15 +60,15 @@ class Command(BaseCommand):
         if not report.get("valid"):
             raise CommandError("the file is not valid", returncode=EXIT_INVALID)
 
-    def _schema(self, path: Path) -> Any:
+    def _json(self, path: Path, what: str) -> Any:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise UnusableInput(f"{path}: cannot read the schema: {exc}") from exc
+            raise UnusableInput(f"{path}: cannot read the {what}: {exc}") from exc
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise UnusableInput(f"{path}: the schema is not JSON: {exc}") from exc
+            raise UnusableInput(f"{path}: the {what} is not JSON: {exc}") from exc
 
 
 def _unusable(report: dict[str, Any]) -> bool:

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
+import threading
 import time
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from ddms_platform.core.banner import banner_text
+
+# A line each child prints once it serves: the logins and the URL are printed after all three,
+# so the start-up banners never scroll them away.
+READY_MARKERS = {
+    "web": "Quit the server with",
+    "worker": " ready.",
+    "beat": "beat: Starting...",
+}
+READY_TIMEOUT = 120.0
+
+
+def _relay(stream: IO[bytes], marker: str, ready: threading.Event) -> None:
+    """Copy a child's output to ours, and flag the first line carrying its ready marker."""
+    out = sys.stdout.buffer
+    for line in iter(stream.readline, b""):
+        out.write(line)
+        out.flush()
+        if not ready.is_set() and marker in line.decode(errors="replace"):
+            ready.set()
 
 
 class Command(BaseCommand):
@@ -22,34 +45,30 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         python = sys.executable
+        celery = [python, "-m", "celery", "-A", "ddms_platform"]
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "ddms_platform",
-                "worker",
-                "--loglevel=INFO",
-                "--concurrency=2",
-            ],
+            "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2"],
             "beat": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "ddms_platform",
+                *celery,
                 "beat",
                 "--loglevel=INFO",
                 "--schedule",
                 str(settings.DATA_DIR / "celerybeat-schedule"),
             ],
         }
-        children = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-        self.stdout.write(
-            self.style.SUCCESS(f"DDMS is running at http://{host}:{port}/ (Ctrl-C stops it)")
-        )
+        # Unbuffered, so each ready line reaches the relay when it is printed.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        children: dict[str, subprocess.Popen[bytes]] = {}
+        ready: dict[str, threading.Event] = {}
+        for name, cmd in commands.items():
+            child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+            children[name] = child
+            ready[name] = threading.Event()
+            assert child.stdout is not None
+            threading.Thread(
+                target=_relay, args=(child.stdout, READY_MARKERS[name], ready[name]), daemon=True
+            ).start()
         stopping = False
 
         def stop(*_: Any) -> None:
@@ -58,6 +77,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        announced = False
+        deadline = time.monotonic() + READY_TIMEOUT
         try:
             while not stopping:
                 for name, child in children.items():
@@ -66,7 +87,12 @@ class Command(BaseCommand):
                             f"{name} exited with {child.returncode}; stopping the others"
                         )
                         stopping = True
-                time.sleep(0.5)
+                if not announced and (
+                    all(event.is_set() for event in ready.values()) or time.monotonic() > deadline
+                ):
+                    announced = True
+                    self._announce(host, port, [n for n, e in ready.items() if not e.is_set()])
+                time.sleep(0.2)
         finally:
             for child in children.values():
                 if child.poll() is None:
@@ -77,3 +103,13 @@ class Command(BaseCommand):
                     child.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+    def _announce(self, host: str, port: str, late: list[str]) -> None:
+        text = banner_text()
+        if text:
+            self.stdout.write("\n" + text)
+        if late:
+            self.stderr.write(f"Not ready after {READY_TIMEOUT:.0f} s: {', '.join(late)}")
+        self.stdout.write(
+            self.style.SUCCESS(f"\nDDMS is running at http://{host}:{port}/ (Ctrl-C stops it)")
+        )

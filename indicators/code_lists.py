@@ -1,0 +1,38 @@
+"""Keys of the platform's code lists, for foreign keys in requests' Table Schemas."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from .choices import ObsStatus
+from .models import Indicator, Territory
+
+
+def code_list_keys(name: str) -> Collection[tuple[str, ...]] | None:
+    """Keys of a ``ddms:`` resource (see ``partnerships.references``), None if unknown."""
+    parts = name.split(":")
+    if parts[:2] == ["ddms", "obs-status"] and len(parts) == 2:
+        return {(code,) for code in ObsStatus.values}
+    if parts[:2] == ["ddms", "territories"] and len(parts) == 2:
+        return set(Territory.objects.filter(is_active=True).values_list("code"))
+    if parts[:2] == ["ddms", "territories"] and len(parts) == 3:
+        root = Territory.objects.filter(code=parts[2]).first()
+        return None if root is None else _subtree(root)
+    if parts[:2] == ["ddms", "dimension"] and len(parts) == 4:
+        indicator = Indicator.objects.filter(code=parts[2]).first()
+        codes = (indicator.dimensions or {}).get(parts[3]) if indicator else None
+        return None if codes is None else {(str(code),) for code in codes}
+    return None
+
+
+def _subtree(root: Territory) -> set[tuple[str, ...]]:
+    # one query per level (a country has four or five)
+    keys: set[tuple[str, ...]] = {(root.code,)}
+    level = [root.pk]
+    while level:
+        children = list(
+            Territory.objects.filter(parent_id__in=level, is_active=True).values_list("pk", "code")
+        )
+        keys.update((code,) for _, code in children)
+        level = [pk for pk, _ in children]
+    return keys
