@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# benchmarks/http.py would shadow the standard library's http: keep this folder off the path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddms_platform.settings")
 os.environ.setdefault("DDMS_DATA_DIR", tempfile.mkdtemp(prefix="ddms-bench-"))
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"

@@ -20,7 +20,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# benchmarks/http.py would shadow the standard library's http: keep this folder off the path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ddms_platform.settings")
 
 import django  # noqa: E402
@@ -28,6 +30,7 @@ import django  # noqa: E402
 django.setup()
 
 import orjson  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -158,7 +161,9 @@ def timed(fn, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
-def api_series(client: Client) -> bytes:
+def api_series(client: Client, *, cached: bool = False) -> bytes:
+    if not cached:
+        cache.clear()  # measure the series computed, not the stored body
     response = client.get("/api/v1/indicators/BENCH_S/series/")
     assert response.status_code == 200, response.content[:200]
     return response.content
@@ -252,6 +257,8 @@ def main() -> None:
         f"{raw * 1000:.1f} ms -> ratio {large / raw:.2f} (target <= 2)"
     )
     print(f"series latency 1M / 100k: {large / small:.2f} (target <= 1.5)")
+    hit = timed(lambda: api_series(client, cached=True))
+    print(f"series served from the cache: {hit * 1000:.2f} ms")
 
     start = time.perf_counter()
     api_size, api_mem = api_csv(client)
@@ -262,7 +269,7 @@ def main() -> None:
     print(
         f"CSV export of {count:,} rows: API {api_time:.2f}s ({api_size / 1e6:.0f} MB, "
         f"RSS +{api_mem:.0f} MB), COPY TO STDOUT {copy_time:.2f}s ({copy_size / 1e6:.0f} MB, "
-        f"RSS +{copy_mem:.0f} MB) -> ratio {api_time / copy_time:.2f} (target <= 3)"
+        f"RSS +{copy_mem:.0f} MB) -> ratio {api_time / copy_time:.2f} (target <= 2)"
     )
 
 

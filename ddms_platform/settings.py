@@ -104,21 +104,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's cache: abuse-limit counters and DRF throttles (and anything else cached). Local
-# memory by default (per process); DDMS_CACHE_URL=redis://host:6379/1 shares it between the
-# web processes, as production needs.
-DDMS_CACHE_URL = env_str("DDMS_CACHE_URL", "locmem://")
-if DDMS_CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": DDMS_CACHE_URL,
-        }
+# --- Cache --------------------------------------------------------------------------------
+# Public pages, series and small downloads are cached under keys that change when a release
+# goes public, so no entry is ever invalidated by hand. Local memory by default (per process);
+# DDMS_CACHE_URL=redis://host:6379/N shares one cache between gunicorn workers and machines.
+# Abuse-limit counters and DRF throttles live here too.
+DDMS_CACHE_URL = env_str("DDMS_CACHE_URL")
+if DDMS_CACHE_URL == "locmem://":
+    DDMS_CACHE_URL = ""
+if DDMS_CACHE_URL and not DDMS_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"DDMS_CACHE_URL must be empty, locmem:// or redis://...: {DDMS_CACHE_URL!r}"
+    )
+CACHES: dict[str, dict[str, object]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": DDMS_CACHE_URL,
     }
-elif DDMS_CACHE_URL.startswith("locmem://"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-else:
-    raise ImproperlyConfigured(f"DDMS_CACHE_URL={DDMS_CACHE_URL!r}: use locmem:// or redis://")
+    if DDMS_CACHE_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+# How long a cached page or body lives at most (its key changes on every release anyway),
+# and the largest open-data download kept in the cache (bigger ones are streamed each time).
+DDMS_CACHE_SECONDS = env_int("DDMS_CACHE_SECONDS", 600, minimum=0)
+DDMS_CACHE_MAX_BODY_BYTES = env_int("DDMS_CACHE_MAX_BODY_BYTES", 2 * 1024 * 1024, minimum=0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -26,6 +26,7 @@ class IndicatorsConfig(AppConfig):
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
         register_visibility()
+        _watch_public_content()
 
 
 def register_visibility() -> None:
@@ -48,3 +49,29 @@ def register_visibility() -> None:
     )
     register_visible(models.Observation, staff_only(models.Observation))
     register_visible(models.ObservationLoad, staff_only(models.ObservationLoad))
+
+
+def _watch_public_content() -> None:
+    """Any write to what public pages show starts a new cache generation (admin edits too)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from ddms_platform.core.httpcache import content_changed
+    from partnerships.models import Organisation
+
+    from .models import Indicator, Publication, Territory
+
+    def changed(**_kwargs: object) -> None:
+        content_changed()
+
+    # weak=False: the receiver is a local function, kept alive by the signal alone.
+    for model in (Publication, Indicator, Territory, Organisation):
+        post_save.connect(
+            changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
+        )
+        post_delete.connect(
+            changed, sender=model, dispatch_uid=f"ddms-public-del-{model.__name__}", weak=False
+        )
+    for through in (Publication.indicators.through, Indicator.source_organisations.through):
+        m2m_changed.connect(
+            changed, sender=through, dispatch_uid=f"ddms-public-{through.__name__}", weak=False
+        )

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, F, QuerySet
 from django.db.models.functions import Cast, Round
@@ -54,52 +55,111 @@ def _ordered(qs: QuerySet[ReleasedObservation]) -> QuerySet[ReleasedObservation]
     return qs.order_by("indicator_code", "territory_code", "dims_key", "period_start", "id")
 
 
+def _neutralised_sql(column: str) -> str:
+    """SQL twin of `neutralise`, built from the same FORMULA_START characters."""
+    codes = ", ".join(str(ord(c)) for c in FORMULA_START)
+    return f"CASE WHEN ascii({column}) IN ({codes}) THEN chr(39) || {column} ELSE {column} END"
+
+
 def stream_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
     """Plain CSV, one row per released value; text cells neutralised against formulas."""
+    if connection.vendor == "postgresql":
+        return _copy_csv(qs)
+    return _python_csv(qs)
+
+
+def _csv_header() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(CSV_HEADER)
+    return buffer.getvalue().encode()
+
+
+def _copy_csv(qs: QuerySet[ReleasedObservation], block: int = 256 * 1024) -> Iterator[bytes]:
+    """PostgreSQL formats and quotes every row itself (COPY of the query), as csv.writer does.
+
+    round(value, decimals)::text keeps the indicator's decimals; an empty dimension key is
+    NULL so it is written empty, not as the quoted "" COPY gives an empty string.
+    """
+    rows = (
+        _ordered(qs)
+        .annotate(
+            c_value=Cast(
+                Round("value", precision=F("indicator__decimals")),  # type: ignore[arg-type]
+                CharField(),
+            ),
+        )
+        .values_list(
+            "indicator_code",
+            "territory_code",
+            "period",
+            "dims_key",
+            "c_value",
+            "status",
+            "publication_id",
+        )
+    )
+    yield _csv_header()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # nothing public yet: Django knows without asking the database
+        return
+    n = _neutralised_sql
+    # Neutralised over the sorted rows as they stream out: the same expressions below the
+    # sort made the query half again slower.
+    copy_sql = (
+        f"COPY (SELECT {n('s.ind')}, {n('s.terr')}, s.period, NULLIF({n('s.dkey')}, ''), "  # noqa: S608
+        f"s.val, s.status, s.pub FROM ({sql}) AS s (ind, terr, period, dkey, val, status, pub)) "
+        "TO STDOUT (FORMAT csv)"
+    )
+    buffer = bytearray()
+    with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
+        for data in copy:
+            buffer += data
+            if len(buffer) >= block:
+                yield bytes(buffer)
+                buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+
+
+def _python_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
     decimals = _decimals(qs)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
-    if connection.vendor == "postgresql":
-        # PostgreSQL rounds and formats numeric itself (round(x, n)::text keeps n decimals),
-        # which spares a Decimal object and a Python format call per row.
-        qs = qs.annotate(
-            value_text=Cast(
-                Round("value", precision=F("indicator__decimals")),  # type: ignore[arg-type]
-                CharField(),
-            )
-        )
-        value_column = "value_text"
-    else:
-        value_column = "value"
+    # Before Python 3.12 csv.writer leaves a carriage return unquoted when lines end in LF; a
+    # row holding one is written as CR-LF (which quotes it, as COPY and RFC 4180 do), then LF.
+    cr_writer = csv.writer(buffer, lineterminator="\r\n")
+    yield _csv_header()
     rows = _ordered(qs).values_list(
         "indicator_code",
         "territory_code",
         "period",
         "dims_key",
-        value_column,
+        "value",
         "status",
         "publication_id",
     )
-    sql_formatted = value_column == "value_text"
     for batch in _chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
-        writer.writerows(
-            (
+        for ind, terr, period, key, value, status, pub in batch:
+            row = (
                 neutralise(ind),
                 neutralise(terr),
                 period,
                 neutralise(key),
-                (value or "") if sql_formatted else _fmt(value, decimals[ind]),
+                _fmt(value, decimals[ind]),
                 status,
                 pub,
             )
-            for ind, terr, period, key, value, status, pub in batch
-        )
+            if "\r" in ind or "\r" in terr or "\r" in key:
+                cr_writer.writerow(row)
+                buffer.seek(buffer.tell() - 2)
+                buffer.write("\n")
+                buffer.truncate()
+            else:
+                writer.writerow(row)
         yield buffer.getvalue().encode()
         buffer.seek(0)
         buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode()
 
 
 def stream_json(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ddms_platform.core.httpcache import cached_page
 from ddms_platform.core.limits import client_ip
 from ddms_platform.core.permissions import (
     ACTING_ROLES,
@@ -27,7 +28,11 @@ from partnerships.views.nsi import nsi_only
 from . import dashboards
 from .forms import DataNeedForm, PublicationForm, ScheduleForm, SubscribeForm
 from .models import Indicator, Publication
-from .selectors.publications import current_publication_ids, publications_visible
+from .selectors.publications import (
+    current_publication_ids,
+    public_version,
+    publications_visible,
+)
 from .services.subscriptions import subscription_create
 
 
@@ -37,6 +42,11 @@ def _services() -> Any:
     return services
 
 
+# Public pages change only when the public content does (a release going public, an edit).
+public_page = cached_page(public_version)
+
+
+@public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     """Published indicators with search and filters on topic and SDG target."""
     q = request.GET.get("q", "").strip()
@@ -55,6 +65,7 @@ def _public_indicator(code: str) -> Indicator:
     return get_object_or_404(dashboards.public_indicators(), code=code)
 
 
+@public_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Chart, data table, metadata, SDG target, lineage, downloads and a subscribe form."""
     indicator = _public_indicator(code)
@@ -108,6 +119,7 @@ def indicator_subscribe(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(reverse("indicators:indicator-detail", args=[code]))
 
 
+@public_page
 def release_calendar(request: HttpRequest) -> HttpResponse:
     """Scheduled and recent releases; titles and times only, never embargoed values."""
     return render(
@@ -117,6 +129,7 @@ def release_calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One released version: what it contains and when it came out (NSI staff: any state)."""
     publication = get_object_or_404(

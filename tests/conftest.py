@@ -10,10 +10,12 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 from rest_framework.test import APIClient
 
 from ddms_platform.celery import app as celery_app
+from ddms_platform.core.httpcache import new_generation
 from ddms_platform.settings import default_storage_from_env
 from partnerships import choices
 
@@ -68,12 +70,12 @@ def _fast_passwords(settings: object) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
-    """Throttle and abuse-limit counters live in the cache: no test inherits another's."""
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
+    """Each test starts with an empty cache (throttle and abuse-limit counters too) and a new
+    generation of the public content."""
+    cache.clear()
+    new_generation()
     yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ddms_platform.core.httpcache import cached_page
 from ddms_platform.core.tokens import api_token_create, api_token_of, api_token_revoke
 
 from .roles import HOME_URL_NAMES, PUBLIC, role_of
@@ -24,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(reverse(HOME_URL_NAMES[role]))
 
 
+@cached_page()
 def public_home(request: HttpRequest) -> HttpResponse:
     """What anyone may read: published indicators, the release calendar, the knowledge base."""
     return render(request, "web/public_home.html")

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from icalendar import Calendar, Event
@@ -22,6 +21,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ddms_platform.core.api import error_body
+from ddms_platform.core.httpcache import (
+    cached_body,
+    etag_for,
+    not_modified,
+    not_modified_response,
+    set_validators,
+    store_body,
+    tee_to_cache,
+)
 from ddms_platform.core.permissions import scope_to_orgs
 from partnerships.models import Pilot
 
@@ -37,7 +45,7 @@ from ..selectors.open_data import (
     query_list,
     series_rows,
 )
-from ..selectors.publications import calendar_entries, last_release_time
+from ..selectors.publications import calendar_entries, public_version
 from . import serializers
 
 FILTER_PARAMS = [
@@ -62,25 +70,8 @@ class OpenDataView(APIView):
 
 def _validators(request: HttpRequest, now: dt.datetime, fmt: str) -> tuple[str, dt.datetime | None]:
     """An ETag and Last-Modified that change exactly when a release becomes public."""
-    last, newest_id = last_release_time(now=now)
-    seed = f"{last.isoformat() if last else '-'}|{newest_id}|{fmt}|{request.GET.urlencode()}"
-    return quote_etag(hashlib.sha256(seed.encode()).hexdigest()[:32]), last
-
-
-def _not_modified(request: HttpRequest, etag: str, last: dt.datetime | None) -> bool:
-    match = request.headers.get("If-None-Match")
-    if match is not None:
-        return etag in [t.strip() for t in match.split(",")] or match.strip() == "*"
-    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
-    return bool(last is not None and since is not None and int(last.timestamp()) <= since)
-
-
-def _cache_headers(response: HttpResponseBase, etag: str, last: dt.datetime | None) -> None:
-    response["ETag"] = etag
-    if last is not None:
-        response["Last-Modified"] = http_date(last.timestamp())
-    # Revalidate every time: a release can become public at any second.
-    response["Cache-Control"] = "public, no-cache"
+    version = public_version(now=now)
+    return etag_for(version, fmt, request.GET.urlencode()), version.last_modified
 
 
 class SeriesView(OpenDataView):
@@ -97,22 +88,36 @@ class SeriesView(OpenDataView):
     )
     def get(self, request: Request, code: str) -> HttpResponse:
         now = timezone.now()
-        found = open_indicator(code, now=now)
-        if found is None:
-            return HttpResponse(
-                orjson.dumps(error_body(404, "not_found", "Not found.")),
-                status=404,
-                content_type="application/json",
-            )
-        indicator, publication_ids = found
-        filters = ObservationFilter.from_query(
-            request.query_params, dimensions=indicator.dimension_ids
-        )
+        # The ETag names the code, the query and the public version: a body stored under it was
+        # public at that version, and its filters were checked when it was made.
         etag, last = _validators(request, now, f"series:{code}")
-        if _not_modified(request, etag, last):
-            response: HttpResponse = HttpResponseNotModified()
-            _cache_headers(response, etag, last)
-            return response
+        body = cached_body("series", etag)
+        if body is None:
+            found = open_indicator(code, now=now)
+            if found is None:
+                return HttpResponse(
+                    orjson.dumps(error_body(404, "not_found", "Not found.")),
+                    status=404,
+                    content_type="application/json",
+                )
+            indicator, publication_ids = found
+            filters = ObservationFilter.from_query(
+                request.query_params, dimensions=indicator.dimension_ids
+            )
+            if not_modified(request, etag, last):
+                return not_modified_response(etag, last)  # type: ignore[no-any-return]
+            body = self._body(indicator, filters, publication_ids)
+            store_body("series", etag, body)
+        elif not_modified(request, etag, last):
+            return not_modified_response(etag, last)  # type: ignore[no-any-return]
+        response = HttpResponse(body, content_type="application/json")
+        set_validators(response, etag, last)
+        return response
+
+    @staticmethod
+    def _body(
+        indicator: Indicator, filters: ObservationFilter, publication_ids: list[int]
+    ) -> bytes:
         rows = series_rows(indicator=indicator, filters=filters, publication_ids=publication_ids)
         keys: dict[str, dict[str, str]] = {}
         body = orjson.dumps(
@@ -131,9 +136,7 @@ class SeriesView(OpenDataView):
                 ],
             }
         )
-        response = HttpResponse(body, content_type="application/json")
-        _cache_headers(response, etag, last)
-        return response
+        return body
 
 
 def _indicator_meta(indicator: Indicator) -> dict[str, Any]:
@@ -192,26 +195,47 @@ class DownloadView(OpenDataView):
                     content_type="application/json",
                 )
         etag, last = _validators(request, now, fmt)
-        if _not_modified(request, etag, last):
-            response: HttpResponse = HttpResponseNotModified()
-            _cache_headers(response, etag, last)
-            return response
-        qs = open_observations(filters=filters, now=now)
-        stream: Iterator[bytes]
-        if fmt == "json":
-            stream = stream_json(qs)
-        elif fmt == "csv":
-            stream = stream_csv(qs)
+        if not_modified(request, etag, last):
+            return not_modified_response(etag, last)  # type: ignore[no-any-return]
+        content_type, _ext = FORMATS[fmt]
+        name = f"observations.{fmt}" if indicator is None else f"{indicator.code}.sdmx.csv"
+        response: HttpResponseBase
+        body = cached_body("download", etag)
+        if body is not None:
+            response = StreamingHttpResponse([body], content_type=content_type)
         else:
-            assert indicator is not None
-            stream = stream_sdmx_csv(qs, indicator)
-        content_type, ext = FORMATS[fmt]
-        streaming = StreamingHttpResponse(stream, content_type=content_type)
-        name = f"observations.{fmt}" if fmt != "sdmx.csv" else f"{indicator.code}.sdmx.csv"  # type: ignore[union-attr]
-        streaming["Content-Disposition"] = f'attachment; filename="{name}"'
-        _cache_headers(streaming, etag, last)
-        del ext
-        return streaming
+            response = StreamingHttpResponse(
+                tee_to_cache("download", etag, self._stream(fmt, filters, now, indicator)),
+                content_type=content_type,
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        set_validators(response, etag, last)
+        return response
+
+    @staticmethod
+    def _stream(
+        fmt: str, filters: ObservationFilter, now: dt.datetime, indicator: Indicator | None
+    ) -> Iterator[bytes]:
+        qs = open_observations(filters=filters, now=now)
+        if fmt == "json":
+            return stream_json(qs)
+        if fmt == "csv":
+            return stream_csv(qs)
+        assert indicator is not None
+        return stream_sdmx_csv(qs, indicator)
+
+
+def _conditional(
+    request: HttpRequest, fmt: str, build: Callable[[dt.datetime], HttpResponseBase]
+) -> HttpResponseBase:
+    """Answer 304 when the client's copy is current, else `build(now)` with validators."""
+    now = timezone.now()
+    etag, last = _validators(request, now, fmt)
+    if not_modified(request, etag, last):
+        return not_modified_response(etag, last)  # type: ignore[no-any-return]
+    response = build(now)
+    set_validators(response, etag, last)
+    return response
 
 
 class CalendarView(OpenDataView):
@@ -220,16 +244,20 @@ class CalendarView(OpenDataView):
     pagination_class = None
 
     @extend_schema(responses=serializers.CalendarEntrySerializer(many=True))
-    def get(self, request: Request) -> Response:
-        return Response(
-            [
-                (
-                    serializers.CalendarEntrySerializer
-                    if entry["released"]
-                    else serializers.UpcomingEntrySerializer
-                )(entry).data
-                for entry in calendar_entries()
-            ]
+    def get(self, request: Request) -> HttpResponseBase:
+        return _conditional(
+            request,
+            "calendar",
+            lambda now: Response(
+                [
+                    (
+                        serializers.CalendarEntrySerializer
+                        if entry["released"]
+                        else serializers.UpcomingEntrySerializer
+                    )(entry).data
+                    for entry in calendar_entries(now=now)
+                ]
+            ),
         )
 
 
@@ -237,9 +265,14 @@ class CalendarICSView(OpenDataView):
     """The release calendar as an iCalendar feed."""
 
     @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
-    def get(self, request: Request) -> HttpResponse:
-        return HttpResponse(
-            calendar_ics(calendar_entries()), content_type="text/calendar; charset=utf-8"
+    def get(self, request: Request) -> HttpResponseBase:
+        return _conditional(
+            request,
+            "calendar.ics",
+            lambda now: HttpResponse(
+                calendar_ics(calendar_entries(now=now)),
+                content_type="text/calendar; charset=utf-8",
+            ),
         )
 
 

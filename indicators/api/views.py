@@ -14,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ddms_platform.core.httpcache import CachedPublicReadMixin
 from ddms_platform.core.permissions import IsNSIStaff, PublicReadNSIWrite, is_nsi_staff
 
 from .. import services
@@ -21,14 +22,17 @@ from ..models import Indicator, Observation, ObservationLoad, Publication, Terri
 from ..selectors.lineage import observation_lineage
 from ..selectors.publications import (
     indicators_visible,
+    public_version,
     publications_visible,
     released_observations_visible,
 )
 from . import filters, serializers
 
 
-class TerritoryViewSet(viewsets.ModelViewSet):
+class TerritoryViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     """Territories: public to read, NSI staff write (one at a time or a CSV import)."""
+
+    content_version = staticmethod(public_version)
 
     serializer_class = serializers.TerritorySerializer
     permission_classes = [PublicReadNSIWrite]
@@ -63,8 +67,10 @@ class TerritoryViewSet(viewsets.ModelViewSet):
         return Response(result)
 
 
-class IndicatorViewSet(viewsets.ModelViewSet):
+class IndicatorViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     """The indicator catalogue: indicators with a public release; NSI staff see and edit all."""
+
+    content_version = staticmethod(public_version)
 
     queryset = Indicator.objects.none()  # for the schema; get_queryset decides
     permission_classes = [PublicReadNSIWrite]
@@ -136,8 +142,10 @@ class ObservationLoadViewSet(
         return response
 
 
-class ReleasedObservationViewSet(viewsets.ReadOnlyModelViewSet):
+class ReleasedObservationViewSet(CachedPublicReadMixin, viewsets.ReadOnlyModelViewSet):
     """Published values (every version); embargoed ones only for NSI staff."""
+
+    content_version = staticmethod(public_version)
 
     serializer_class = serializers.ReleasedObservationSerializer
     permission_classes = [AllowAny]
@@ -157,8 +165,10 @@ class ReleasedObservationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(serializers.LineageSerializer(chain).data)
 
 
-class PublicationViewSet(viewsets.ModelViewSet):
+class PublicationViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     """Releases: the public sees released versions; NSI staff manage the lifecycle."""
+
+    content_version = staticmethod(public_version)
 
     serializer_class = serializers.PublicationSerializer
     permission_classes = [PublicReadNSIWrite]

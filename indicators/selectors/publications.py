@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
+from ddms_platform.core.httpcache import ContentVersion, content_generation
 from ddms_platform.core.permissions import is_nsi_staff
 
 from ..choices import RELEASABLE_STATES
-from ..models import Indicator, Publication, ReleasedObservation
+from ..models import Indicator, Publication, ReleasedObservation, Territory
 
 
 def released_q(now: dt.datetime, prefix: str = "") -> Q:
@@ -60,10 +64,71 @@ def released_observations_visible(
     return qs.filter(released_q(now or timezone.now(), prefix="publication__"))
 
 
-def last_release_time(*, now: dt.datetime | None = None) -> tuple[dt.datetime | None, int]:
-    """The newest public release time and the number of public releases (for ETags)."""
-    row = publications_released(now=now).aggregate(last=Max("release_at"), n=Max("pk"))
-    return row["last"], row["n"] or 0
+# Per process: the last version read from the database, reused until the next release time,
+# a new content generation, or VERSION_MEMO_SECONDS (for edits no signal saw, and for other
+# processes when the cache is local memory).
+VERSION_MEMO_SECONDS = 1.0
+_memo: dict[str, Any] = {}
+
+
+def public_version(*, now: dt.datetime | None = None) -> ContentVersion:
+    """The version of everything public at `now`, for cache keys and ETags.
+
+    It holds the newest release time that has come by the clock and how many releases have
+    (so a scheduled release counts from its second, before the periodic job marks it, and
+    never earlier), the latest edit and the row counts of releases, indicators and territories. Read with one query,
+    then reused in this process while the clock is before the next release time and nothing
+    was edited: a cached read costs no query.
+    """
+    now = now or timezone.now()
+    generation = content_generation()
+    memo = _memo.get("version")
+    if (
+        memo is not None
+        and memo["generation"] == generation
+        and memo["at"] <= now
+        and (memo["next"] is None or now < memo["next"])
+        and time.monotonic() - memo["read"] < VERSION_MEMO_SECONDS
+    ):
+        return memo["version"]  # type: ignore[no-any-return]
+    version, upcoming = _read_version(now)
+    _memo["version"] = {
+        "version": version,
+        "next": upcoming,
+        "at": now,
+        "generation": generation,
+        "read": time.monotonic(),
+    }
+    return version
+
+
+def _read_version(now: dt.datetime) -> tuple[ContentVersion, dt.datetime | None]:
+    """(the version at `now`, the next release time after it) in one query."""
+    pub, ind, ter = (m._meta.db_table for m in (Publication, Indicator, Territory))
+    states = ", ".join(["%s"] * len(RELEASABLE_STATES))
+    # Table names come from the models and every value is bound: nothing user-given is spliced.
+    released = f"FROM {pub} WHERE state IN ({states}) AND release_at"  # noqa: S608
+    parts = [f"(SELECT MAX(release_at) {released} <= %s)", f"(SELECT COUNT(*) {released} <= %s)"]
+    for table in (pub, ind, ter):
+        parts += [f"(SELECT MAX(updated_at) FROM {table})", f"(SELECT COUNT(*) FROM {table})"]  # noqa: S608
+    parts.append(f"(SELECT MIN(release_at) {released} > %s)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), [*RELEASABLE_STATES, now] * 3)
+        *row, upcoming = cursor.fetchone()
+    times = [_as_datetime(row[i]) for i in (0, 2, 4, 6)]
+    token = "|".join("-" if v is None else str(v) for v in row)
+    latest = max((t for t in times if t is not None), default=None)
+    return ContentVersion(token, latest), _as_datetime(upcoming)
+
+
+def _as_datetime(value: Any) -> dt.datetime | None:
+    # SQLite answers a raw MAX() over a datetime column as text.
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
 
 
 def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:

@@ -207,3 +207,29 @@ def test_policy_monitoring_projects_the_trend_to_the_target_year(world, api, geo
     assert sorted(r["status"] for r in rows.values())[-1] == "unknown_indicator"
     assert api(world.partner_b_user).get(url).status_code == 404
     assert api(None).get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("services")
+def test_postgres_copy_writes_the_same_bytes_as_the_csv_writer(world, api, indicator):
+    """The COPY path quotes, neutralises and formats exactly as Python's csv.writer does."""
+    from indicators.exports import _python_csv
+    from indicators.selectors.open_data import ObservationFilter, open_observations
+
+    country = TerritoryFactory(code="XX", level="country")
+    codes = ["=HYPERLINK(1)", '+1"q', "c,d", "e\nf", "-x", "@y", "\tz", "\rw", "plain", "zz\rlast"]
+    dims = [{"sex": "F"}, {}, {"=k": "v"}, {"sex": 'a"b,c'}]
+    for n, code in enumerate(codes):
+        territory = TerritoryFactory(code=code, level="region", parent=country)
+        for m, dim in enumerate(dims):
+            value = None if (n + m) % 5 == 0 else f"{(n * 7 - m) * 1.37:.2f}"
+            add_obs(indicator, territory, f"{2020 + m}", value, dims=dim)
+    pub = services.publication_create(
+        actor=world.nsi_manager, series="q", title="Q", indicators=[indicator], territory=country
+    )
+    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    body = download(api, "/api/v1/open-data/observations.csv")
+    reference = b"".join(_python_csv(open_observations(filters=ObservationFilter())))
+    assert body.count(b"\n") > len(codes) * len(dims)
+    # The last row holds a carriage return: quoted, and the file still ends in one LF.
+    assert body.rsplit(b"\n", 2)[-2].startswith(b'PT_ACCESS,"zz\rlast",') and body[-2:] != b"\n\n"
+    assert body == reference
