@@ -199,8 +199,22 @@ def read_scalar(field: Field, value: Any) -> Any:
 # Vectorised casting ------------------------------------------------------------------------
 
 
-def _mask(array: pa.Array) -> np.ndarray:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+def bool_mask(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """A boolean Arrow result as a writable numpy bool array (null counts as False).
+
+    Unpacks the bitmap with numpy: ``to_numpy(zero_copy_only=False)`` on a boolean
+    array goes through a per-cell conversion (pyarrow 26).
+    """
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        array = pc.fill_null(array, False)
+    n, offset = len(array), array.offset
+    data = array.buffers()[1]
+    if data is None or n == 0:
+        return np.zeros(n, bool)
+    bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), count=offset + n, bitorder="little")
+    return bits[offset:].view(bool)
 
 
 def _plain_digits(column: pa.Array, *, decimal: bool) -> np.ndarray:
@@ -211,7 +225,7 @@ def _plain_digits(column: pa.Array, *, decimal: bool) -> np.ndarray:
     first ".".
     """
     text = column if not decimal else pc.replace_substring(column, ".", "", max_replacements=1)
-    return _mask(pc.ascii_is_decimal(text))
+    return bool_mask(pc.ascii_is_decimal(text))
 
 
 class Caster:
@@ -249,10 +263,10 @@ class Caster:
             return self._numeric(column, missing)
         if ftype == "boolean":
             f = self.field
-            ok = _mask(pc.is_in(column, pa.array(f.true_values + f.false_values, pa.string())))
+            ok = bool_mask(pc.is_in(column, pa.array(f.true_values + f.false_values, pa.string())))
             if not self.need_values:
                 return Cast(ok, None)
-            values = _mask(pc.is_in(column, pa.array(f.true_values, pa.string())))
+            values = bool_mask(pc.is_in(column, pa.array(f.true_values, pa.string())))
             return Cast(ok, values)
         if ftype == "string":
             if self.field.format == "default":
@@ -281,11 +295,11 @@ class Caster:
                 return fast
             if len(rest) < len(fast):
                 # negative numbers and the like: regex on the remainder only
-                fast[rest] = _mask(
+                fast[rest] = bool_mask(
                     pc.match_substring_regex(column.take(pa.array(rest)), self._fast_re)
                 )
                 return fast
-        return _mask(pc.match_substring_regex(column, self._fast_re))
+        return bool_mask(pc.match_substring_regex(column, self._fast_re))
 
     def _numeric(self, column: pa.Array, missing: np.ndarray | None) -> Cast:
         f = self.field
@@ -338,6 +352,11 @@ class Caster:
         return [parsed[i] for i in indices]
 
     def _per_distinct(self, column: pa.Array) -> Cast:
+        if self.field.type == "date" and self.field.format == "default":
+            return self._iso_dates(column)
+        return self._per_distinct_scalar(column)
+
+    def _per_distinct_scalar(self, column: pa.Array) -> Cast:
         parsed, indices = self._distinct(column)
         ok_d = np.array([v is not None for v in parsed], dtype=bool)
         values_d: np.ndarray
@@ -351,6 +370,58 @@ class Caster:
             values_d = np.empty(len(parsed), dtype=object)
             values_d[:] = parsed
         return Cast(ok_d[indices], values_d[indices])
+
+    def _iso_dates(self, column: pa.Array) -> Cast:
+        """Default-format dates: each distinct ``YYYY-MM-DD`` value checked with numpy.
+
+        A value of exactly that shape whose year, month and day form a real date (so
+        2020-02-30 and year 0 are refused, as by ``strptime``) is valid with ordinal
+        ``date.toordinal()``; any other distinct value (other spellings strptime accepts,
+        errors) takes the exact scalar reader. This spares a strptime call per new date.
+        """
+        encoded = column.dictionary_encode()
+        distinct = encoded.dictionary
+        if not len(distinct) or encoded.null_count:
+            return self._per_distinct_scalar(column)
+        text = pc.if_else(pc.equal(pc.binary_length(distinct), 10), distinct, "0000-00-00")
+        raw = np.frombuffer(text.buffers()[2], np.uint8)[: 10 * len(text)]
+        cells = raw.reshape(-1, 10).astype(np.int32) - 48
+        digits = cells[:, [0, 1, 2, 3, 5, 6, 8, 9]]
+        form = ((digits >= 0) & (digits <= 9)).all(axis=1)
+        form &= (cells[:, 4] == -3) & (cells[:, 7] == -3)  # "-" is 48 - 3
+        y = cells[:, 0] * 1000 + cells[:, 1] * 100 + cells[:, 2] * 10 + cells[:, 3]
+        m = cells[:, 5] * 10 + cells[:, 6]
+        d = cells[:, 8] * 10 + cells[:, 9]
+        leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+        good_month = (m >= 1) & (m <= 12)
+        last = _MONTH_DAYS[np.where(good_month, m, 0)] + (leap & (m == 2))
+        ok_d = form & (y >= 1) & good_month & (d >= 1) & (d <= last)
+        values_d = np.where(ok_d, _ordinal(y, m, d), 0).astype(np.int64)
+        others = np.flatnonzero(~ok_d)
+        if len(others):
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            for p, value in zip(others, distinct.take(pa.array(others)).to_pylist(), strict=True):
+                if value not in self._cache:
+                    self._cache[value] = _read_date(self.field, value)
+                parsed = self._cache[value]
+                ok_d[p] = parsed is not None
+                values_d[p] = 0 if parsed is None else parsed
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        return Cast(ok_d[indices], values_d[indices])
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _ordinal(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``date(y, m, d).toordinal()`` for arrays of valid dates (proleptic Gregorian)."""
+    y = y.astype(np.int64) - (m <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468 + 719163  # days since 1970-01-01, then its ordinal
 
 
 def identity_keys(field: Field, cast: Cast, column: pa.Array) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import values as typed
-from .casting import Cast, Caster, identity_keys, read_scalar
+from .casting import Cast, Caster, bool_mask, identity_keys, read_scalar
 from .foreignkeys import ForeignKeyChecker, References, combined_keys
 from .keyindex import KeyIndex
 from .reader import Chunk
@@ -172,7 +172,7 @@ class TableChecker:
                 mv = lengths == 0
             else:
                 values = pa.array(field.missing_values, pa.string())
-                mv = pc.is_in(chunk.columns[i], values).to_numpy(zero_copy_only=False)
+                mv = bool_mask(pc.is_in(chunk.columns[i], values))
             missing.append(mv | ~present[i])
         blank = np.logical_and.reduce(missing) if missing else np.zeros(n, bool)
         keep = ~blank
@@ -298,7 +298,7 @@ class TableChecker:
         if name == "enum":
             if isinstance(values, pa.Array):
                 allowed = pa.array([v for v in constraint if isinstance(v, str)], pa.string())
-                return pc.is_in(values, allowed).to_numpy(zero_copy_only=False)
+                return bool_mask(pc.is_in(values, allowed))
             allowed_values = [v for v in constraint if v is not None]
             return _isin(values, allowed_values)
         if constraint is None:
@@ -410,9 +410,7 @@ def _pattern_matches(column: pa.Array, pattern: str) -> np.ndarray:
     try:
         # re.match anchors at the start only: "^a|b$" means "starts with a, or is b", so
         # the RE2 search is anchored around the whole expression the same way
-        matched = pc.match_substring_regex(column, f"^(?:^{pattern}$)").to_numpy(
-            zero_copy_only=False
-        )
+        matched = bool_mask(pc.match_substring_regex(column, f"^(?:^{pattern}$)"))
     except pa.ArrowInvalid:  # not RE2 syntax: Python for every distinct value
         matched = np.zeros(len(column), bool)
     rejected = np.flatnonzero(~matched)

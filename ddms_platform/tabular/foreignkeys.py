@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .casting import Cast, identity_keys
+from .casting import Cast, bool_mask, identity_keys
 from .exceptions import SchemaError
 from .report import Batch, ErrorLog
 from .schema import Field, ForeignKey, Schema
@@ -133,7 +133,7 @@ class ForeignKeyChecker:
         check = ~none & keep
         if len(positions) == 1:
             values = pa.array([key[0] for key in allowed], pa.string())
-            found = pc.is_in(columns[positions[0]], values).to_numpy(zero_copy_only=False)
+            found = bool_mask(pc.is_in(columns[positions[0]], values))
             bad = np.flatnonzero(check & ~found)
         else:
             idx = np.flatnonzero(check)

@@ -46,3 +46,20 @@ def test_vectorised_casting_agrees_with_the_scalar_reader(field):
         ):
             got = cast.values[i]
             assert got == expected or (got != got and expected != expected), value
+
+
+def test_iso_dates_checked_with_numpy_agree_with_strptime():
+    """Every YYYY-MM-DD shape (bad months, days, leap years, year 0) as strptime decides."""
+    field = Field("a", "date")
+    rng = np.random.default_rng(3)
+    years = rng.choice([0, 1, 4, 100, 1600, 1900, 2000, 2020, 2021, 2100, 9999], 20_000)
+    years[::3] = rng.integers(0, 10_000, len(years[::3]))
+    months = rng.integers(0, 14, len(years))
+    days = rng.integers(0, 33, len(years))
+    cells = [f"{y:04d}-{m:02d}-{d:02d}" for y, m, d in zip(years, months, days, strict=True)]
+    cells += ["2020-0a-01", "2020-01-+1", "+020-01-01", "2020/01/01", "２０２０-01-01", "20200101"]
+    column = pa.array(["offset", *cells], pa.string()).slice(1)  # a slice, as chunks are
+    cast = Caster(field).cast(column, np.zeros(len(cells), bool))
+    expected = [read_scalar(field, cell) for cell in cells]
+    assert cast.ok.tolist() == [v is not None for v in expected]
+    assert cast.values[cast.ok].tolist() == [v for v in expected if v is not None]
