@@ -237,3 +237,19 @@ def test_it_reads_a_value_longer_than_a_parse_block(write):
     report = validate(write("id,name\n1,a\n2," + "x" * (3 << 20) + "\n3,c\n"), schema)
     assert report["error_counts"] == {"constraint-error": 1}
     assert report["errors"][0]["rowNumber"] == 3
+
+
+def test_whole_file_utf8_check_skips_ascii_pieces_but_not_a_split_character(tmp_path):
+    """ASCII pieces are skipped, yet a character cut at a piece boundary is still judged."""
+    from ddms_platform.tabular.encoding import READ_SIZE, decodes_cleanly
+
+    path = tmp_path / "data.csv"
+    head = b"a\n" + b"x" * (READ_SIZE - 3)
+    path.write_bytes(head + "é".encode() + b"y" * 10)  # é split across two pieces
+    assert decodes_cleanly(path, "utf-8")
+    path.write_bytes(head + b"\xc3" + b"y" * 10)  # a lead byte followed by an ASCII piece
+    assert not decodes_cleanly(path, "utf-8")
+    path.write_bytes(head + b"y" + b"y" * READ_SIZE + b"\xff")  # bad byte two pieces later
+    assert not decodes_cleanly(path, "utf-8")
+    path.write_bytes(head + b"y" + b"\xc3")  # truncated at the very end
+    assert not decodes_cleanly(path, "utf-8")
