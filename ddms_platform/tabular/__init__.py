@@ -15,6 +15,7 @@ from .dialect import Dialect, DialectError, load_dialect
 from .encoding import source_size
 from .exceptions import SchemaError, SourceError, TabularError
 from .foreignkeys import References
+from .memory import tune_allocator
 from .plausibility import PlausibilityChecker
 from .reader import (
     DEFAULT_CHUNK_ROWS,
@@ -89,6 +90,7 @@ def validate(
     in 1 MiB chunks first (the readers pass over the file more than once and openpyxl needs a
     seekable zip), so memory stays bounded; a seekable one is read in place.
     """
+    tune_allocator()
     if not isinstance(path, str | Path) and not seekable(path):
         with local_copy(path) as local:
             return validate(
