@@ -85,7 +85,9 @@ def subscription_create(
     if not signed_in:
         limit_hit(
             "signup-ip",
-            client_ip,
+            # A caller whose address is unknown still counts (all such callers together): a
+            # forgotten argument must not switch the limit off.
+            client_ip or "unknown",
             settings.DDMS_SIGNUP_RATE_PER_IP,
             message=translation.gettext("Too many subscriptions from your address."),
         )

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.test import Client, override_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -191,6 +192,26 @@ def test_anonymous_sign_ups_are_limited_per_caller_address(
         _subscribe("r9@example.org", "10.1.1.2", django_capture_on_commit_callbacks).status_code
         == 302
     )
+
+
+@override_settings(DDMS_SIGNUP_RATE_PER_IP="2/hour", EMAIL_BACKEND=LOCMEM)
+def test_a_sign_up_without_a_caller_address_is_still_limited(
+    public_indicator, django_capture_on_commit_callbacks
+):
+    from ddms_platform.core.errors import RateLimited
+    from indicators.services.subscriptions import subscription_create
+
+    def subscribe(n: int):
+        with django_capture_on_commit_callbacks(execute=True):
+            return subscription_create(
+                actor=AnonymousUser(), email=f"x{n}@example.org", indicators=[public_indicator]
+            )
+
+    subscribe(0)
+    subscribe(1)
+    with pytest.raises(RateLimited):
+        subscribe(2)
+    assert len(mail.outbox) == 2
 
 
 @override_settings(DDMS_CONFIRM_MAIL_RATE_PER_ADDRESS="2/day")
