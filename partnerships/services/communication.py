@@ -53,11 +53,11 @@ def _clean_plan(plan: CommunicationPlan) -> None:
         )
 
 
-
 def _article_country(article: KnowledgeArticle) -> str | None:
     """The country whose staff keep an article: its author organisation's (None: no author)."""
     author = article.author_organisation
     return author.country_id if author is not None else None
+
 
 @transaction.atomic
 def plan_create(*, actor: Any, title: str, owner: Organisation, **fields: Any) -> CommunicationPlan:
