@@ -35,7 +35,7 @@ def register_visibility() -> None:
     from ddms_platform.core.scoping import register_visible
 
     from . import models
-    from .selectors import publications
+    from .selectors import network, publications
 
     def staff_only(model: Any) -> Any:
         return lambda user: model.objects.all() if is_nsi_staff(user) else model.objects.none()
@@ -48,6 +48,7 @@ def register_visibility() -> None:
         lambda user: publications.released_observations_visible(user=user),
     )
     register_visible(models.Observation, staff_only(models.Observation))
+    network.register_visibility()
     register_visible(models.ObservationLoad, staff_only(models.ObservationLoad))
 
 
