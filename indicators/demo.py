@@ -13,7 +13,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from partnerships import demo as partnerships_demo
 from partnerships import demo_requests
+from partnerships.models import Country, Organisation
 
 from . import services
 from .choices import TerritoryLevel as L
@@ -167,7 +169,7 @@ EMBARGOED_SERIES = "kg-energy-2025"
 def load(ctx: Any = None) -> dict[str, int]:
     """Territories and indicators; with the demo context also data, releases, subscriptions."""
     created = _territories()
-    created += _indicators(ctx)
+    created += _indicators(ctx, _serbian_nsi(ctx))
     if ctx is not None:
         _observations(ctx)
         _releases(ctx)
@@ -175,14 +177,32 @@ def load(ctx: Any = None) -> dict[str, int]:
     return {"created": created}
 
 
-def _territories() -> int:
+def _serbian_nsi(ctx: Any) -> Organisation:
+    """The demo's Serbian NSI: the registry loader's, or (territories and indicators alone) the
+    country's first NSI, made here when there is none."""
+    if ctx is not None:
+        return ctx.orgs["nsi"]
+    country, _ = Country.objects.get_or_create(code="RS", defaults={"name": "Serbia"})
+    found = Organisation.objects.filter(country=country, kind="nsi").order_by("pk").first()
+    if found is not None:
+        return found
+    _key, name, short, kind, _parent = partnerships_demo.ORGANISATIONS[0]
+    return Organisation.objects.create(
+        name=name, short_name=short, kind=kind, country=country, agency_id=short
+    )
+
+
+def _territories(country: Any = "RS") -> int:
     created = 0
     for code, level, parent, en, latn, cyrl in TERRITORIES:
         _, made = Territory.objects.update_or_create(
+            country_id=country,
             code=code,
             defaults={
                 "level": level,
-                "parent": Territory.objects.get(code=parent) if parent else None,
+                "parent": Territory.objects.get(country_id=country, code=parent)
+                if parent
+                else None,
                 "name_en": en,
                 "name_sr_latn": latn,
                 "name_sr_cyrl": cyrl,
@@ -192,18 +212,19 @@ def _territories() -> int:
     return created
 
 
-def _indicators(ctx: Any) -> int:
+def _indicators(ctx: Any, owner: Organisation) -> int:
     """Missing indicators only (through the service when there is an actor to record)."""
     created = 0
     for fields in INDICATORS:
-        if Indicator.objects.filter(code=fields["code"]).exists():
+        if Indicator.objects.filter(owner=owner, code=fields["code"]).exists():
             continue
         values = {**fields, "description": f"{fields['name_en']}. {SYNTHETIC}"}
         if ctx is None:
-            Indicator.objects.create(**values)
+            Indicator.objects.create(owner=owner, **values)
         else:
             services.indicator_create(
                 actor=ctx.users["nsi.manager"],
+                owner=owner,
                 source_organisations=[ctx.orgs[SOURCES[fields["code"]]]],
                 **values,
             )
@@ -212,7 +233,8 @@ def _indicators(ctx: Any) -> int:
 
 
 def _indicator(code: str) -> Indicator:
-    return Indicator.objects.get(code=code)
+    """A Serbian demo indicator by its code."""
+    return Indicator.objects.get(owner__country_id="RS", owner__kind="nsi", code=code)
 
 
 def _observations(ctx: Any) -> None:

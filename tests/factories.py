@@ -61,6 +61,29 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisation {n}")
     kind = choices.OrganisationKind.COMPANY
     country = factory.SubFactory(CountryFactory)
+    # Every NSI names its SDMX agency; other kinds have none.
+    agency_id = factory.LazyAttributeSequence(
+        lambda o, n: f"NSI{n}" if o.kind == choices.OrganisationKind.NSI else None
+    )
+
+
+def default_nsi(country_code: str = "RS") -> Organisation:
+    """The country's first NSI (created when there is none): the default indicator owner."""
+    found = (
+        Organisation.objects.filter(kind=choices.OrganisationKind.NSI, country_id=country_code)
+        .order_by("pk")
+        .first()
+    )
+    if found is not None:
+        return found
+    country = Country.objects.filter(pk=country_code).first() or CountryFactory(
+        code=country_code, name=country_code
+    )
+    return OrganisationFactory(
+        name=f"Statistical office {country_code} (factory)",
+        kind=choices.OrganisationKind.NSI,
+        country=country,
+    )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -188,8 +211,10 @@ from indicators.models import Indicator, Territory  # noqa: E402
 class TerritoryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Territory
-        django_get_or_create = ("code",)
+        django_get_or_create = ("country", "code")
 
+    parent = None
+    country = factory.LazyAttribute(lambda t: t.parent.country if t.parent else CountryFactory())
     code = factory.Sequence(lambda n: f"T{n:04d}")
     level = "municipality"
     name_en = factory.LazyAttribute(lambda t: f"Territory {t.code}")
@@ -198,8 +223,9 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Indicator
-        django_get_or_create = ("code",)
+        django_get_or_create = ("owner", "code")
 
+    owner = factory.LazyFunction(default_nsi)
     code = factory.Sequence(lambda n: f"IND{n}")
     name_en = factory.LazyAttribute(lambda i: f"Indicator {i.code}")
     unit = "%"

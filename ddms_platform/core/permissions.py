@@ -21,20 +21,37 @@ ACTING_ROLES = ("manager", "member")
 M = TypeVar("M", bound=Model)
 
 
-def _memberships(user: Any) -> list[tuple[int, str, str]]:
-    """(organisation id, organisation kind, role) for each membership, cached on the user."""
+def _membership_rows(user: Any) -> list[tuple[int, str, str, str]]:
+    """(organisation id, kind, role, country) for each membership: one query, cached on the
+    user."""
     if not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, "_ddms_memberships", None)
+    cached = getattr(user, "_ddms_membership_rows", None)
     if cached is None:
         membership = apps.get_model(settings.DDMS_MEMBERSHIP_MODEL)
         cached = list(
             membership.objects.filter(user_id=user.pk, organisation__is_active=True).values_list(
-                "organisation_id", "organisation__kind", "role"
+                "organisation_id", "organisation__kind", "role", "organisation__country_id"
             )
         )
-        user._ddms_memberships = cached
+        user._ddms_membership_rows = cached
     return cached
+
+
+def _memberships(user: Any) -> list[tuple[int, str, str]]:
+    """(organisation id, organisation kind, role) for each membership."""
+    return [(org, kind, role) for org, kind, role, _country in _membership_rows(user)]
+
+
+def staff_country_ids(user: Any, roles: Iterable[str] | None = None) -> frozenset[str]:
+    """The countries whose NSI (or regional office) the user works for, optionally only with
+    these roles: NSI staff act within these countries only (admins: see `is_admin`)."""
+    wanted = set(roles) if roles is not None else None
+    return frozenset(
+        country
+        for _o, kind, role, country in _membership_rows(user)
+        if kind in NSI_KINDS and (wanted is None or role in wanted)
+    )
 
 
 def member_org_ids(user: Any, roles: Iterable[str] | None = None) -> frozenset[int]:
@@ -65,18 +82,44 @@ def scope_to_orgs(
 ) -> QuerySet[M]:
     """Restrict `qs` to rows linked through any of `paths` to one of the user's organisations.
 
-    NSI staff and admins see every row (unless `staff_sees_all` is False); anonymous users see
-    none. A sub-select on primary keys keeps many-to-many paths from duplicating rows.
+    Staff of an NSI or its regional office also see every row whose path leads to an
+    organisation of their own country (unless `staff_sees_all` is False); admins see every
+    row; anonymous users see none. A sub-select on primary keys keeps many-to-many paths from
+    duplicating rows.
     """
-    if is_admin(user) or (staff_sees_all and is_nsi_staff(user)):
+    if is_admin(user):
         return qs
     org_ids = member_org_ids(user)
     if not org_ids:
         return qs.none()
+    countries = staff_country_ids(user) if staff_sees_all else frozenset()
     condition = Q()
     for path in paths:
         condition |= Q(**{f"{path}__in": org_ids})
+        if countries:
+            condition |= Q(**{f"{path}__country_id__in": countries})
     return qs.filter(pk__in=qs.model._default_manager.filter(condition).values("pk"))
+
+
+def scope_to_countries(qs: QuerySet[M], user: Any, *paths: str) -> QuerySet[M]:
+    """Restrict `qs` to rows whose country (through any of `paths`, each ending at a Country)
+    is one the user works in as NSI staff; admins see every row, everyone else none."""
+    if is_admin(user):
+        return qs
+    countries = staff_country_ids(user)
+    if not countries:
+        return qs.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{path}__in": countries})
+    return qs.filter(condition)
+
+
+def is_staff_of_country(user: Any, country_id: str | None, *, acting: bool = False) -> bool:
+    """True for admins and for NSI staff of `country_id` (acting: manager or member role)."""
+    if is_admin(user):
+        return True
+    return country_id in staff_country_ids(user, ACTING_ROLES if acting else None)
 
 
 def require_member(user: Any, org_id: int | None, *, roles: Iterable[str] = ACTING_ROLES) -> None:
@@ -94,10 +137,15 @@ def is_acting_nsi_staff(user: Any) -> bool:
     )
 
 
-def require_nsi_staff(user: Any) -> None:
-    """Raise NotPermitted unless the user is NSI staff acting with a manager or member role."""
+def require_nsi_staff(user: Any, *, country: Any = None) -> None:
+    """Raise NotPermitted unless the user is NSI staff acting with a manager or member role
+    (of `country`, a Country or its code, when given)."""
     if not is_acting_nsi_staff(user):
         raise NotPermitted("Only NSI staff may do this.")
+    if country is not None:
+        code = getattr(country, "pk", country)
+        if not is_staff_of_country(user, code, acting=True):
+            raise NotPermitted("Only NSI staff of this country may do this.")
 
 
 class IsNSIStaff(BasePermission):

@@ -11,7 +11,11 @@ from ddms_platform.core.models import SharedWithNetwork, TimeStampedModel
 class Indicator(SharedWithNetwork, TimeStampedModel):
     """A local indicator with its code lists, SDG mapping and disclosure rule."""
 
-    code = models.CharField(max_length=50, unique=True)
+    # The NSI that maintains the indicator; codes are unique per owner, not globally.
+    owner = models.ForeignKey(
+        "partnerships.Organisation", on_delete=models.PROTECT, related_name="owned_indicators"
+    )
+    code = models.CharField(max_length=50)
     name_en = models.CharField("name (English)", max_length=300)
     name_sr_latn = models.CharField("name (Serbian, Latin)", max_length=300, blank=True)
     name_sr_cyrl = models.CharField("name (Serbian, Cyrillic)", max_length=300, blank=True)
@@ -35,7 +39,10 @@ class Indicator(SharedWithNetwork, TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", "owner_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="indicator_code_per_owner")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_en}"

@@ -12,7 +12,11 @@ from ..choices import TerritoryLevel
 class Territory(TimeStampedModel):
     """A territory with a stable code (NUTS/LAU style or the NSI's own) and names in 3 scripts."""
 
-    code = models.CharField(max_length=30, unique=True)
+    country = models.ForeignKey(
+        "partnerships.Country", on_delete=models.PROTECT, related_name="territories"
+    )
+    # Unique within the country: two NSIs may both use their own "01" or "KG".
+    code = models.CharField(max_length=30)
     level = models.CharField(max_length=12, choices=TerritoryLevel.choices, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -23,8 +27,11 @@ class Territory(TimeStampedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", "country_id"]
         verbose_name_plural = "territories"
+        constraints = [
+            models.UniqueConstraint(fields=["country", "code"], name="territory_code_per_country")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_en}"

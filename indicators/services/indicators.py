@@ -9,7 +9,9 @@ from django.db import transaction
 
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError
-from ddms_platform.core.permissions import require_nsi_staff
+from ddms_platform.core.permissions import is_admin, member_org_ids, require_nsi_staff
+from partnerships.choices import OrganisationKind
+from partnerships.models import Organisation
 
 from ..models import Indicator
 
@@ -79,13 +81,49 @@ def _clean(fields: dict[str, Any]) -> None:
         raise DomainError("The indicator has invalid fields.", code="invalid", fields=problems)
 
 
+def indicator_owner_for(actor: Any, owner: Organisation | None = None) -> Organisation:
+    """The NSI a new indicator of `actor` belongs to: `owner` if given (an NSI of a country the
+    actor works in), else the actor's own NSI (a regional office's parent NSI)."""
+    if owner is not None:
+        if owner.kind != OrganisationKind.NSI:
+            raise DomainError("An indicator's owner must be an NSI.", code="invalid", field="owner")
+        require_nsi_staff(actor, country=owner.country_id)
+        return owner
+    mine = member_org_ids(actor)
+    candidates = Organisation.objects.filter(kind=OrganisationKind.NSI, is_active=True)
+    found = (
+        candidates.filter(pk__in=mine).order_by("pk").first()
+        or candidates.filter(children__pk__in=mine).order_by("pk").first()
+        or (candidates.order_by("pk").first() if is_admin(actor) else None)
+    )
+    if found is None:
+        raise DomainError(
+            "Name the NSI that owns the indicator.", code="owner_required", field="owner"
+        )
+    return found
+
+
 @transaction.atomic
-def indicator_create(*, actor: Any, source_organisations: Any = (), **fields: Any) -> Indicator:
-    """Define a new indicator."""
+def indicator_create(
+    *,
+    actor: Any,
+    source_organisations: Any = (),
+    owner: Organisation | None = None,
+    **fields: Any,
+) -> Indicator:
+    """Define a new indicator, owned by the actor's NSI (or `owner`); codes are per owner."""
     require_nsi_staff(actor)
+    owner = indicator_owner_for(actor, owner)
     _clean(fields)
+    code = str(fields.get("code", ""))
+    if Indicator.objects.filter(owner=owner, code=code).exists():
+        raise DomainError(
+            f"{owner} already has an indicator with the code {code!r}.",
+            code="invalid",
+            fields={"code": ["already used by this NSI"]},
+        )
     indicator = Indicator.objects.create(
-        created_by=actor if actor.is_authenticated else None, **fields
+        owner=owner, created_by=actor if actor.is_authenticated else None, **fields
     )
     indicator.source_organisations.set(source_organisations)
     audit_record(
@@ -101,10 +139,12 @@ def indicator_create(*, actor: Any, source_organisations: Any = (), **fields: An
 def indicator_update(
     *, actor: Any, indicator: Indicator, source_organisations: Any = None, **fields: Any
 ) -> Indicator:
-    """Change an indicator's metadata; its code and existing dimension codes stay stable."""
-    require_nsi_staff(actor)
+    """Change an indicator's metadata; its code, owner and existing dimension codes stay
+    stable."""
+    require_nsi_staff(actor, country=indicator.owner.country_id)
     _clean(fields)
     fields.pop("code", None)
+    fields.pop("owner", None)
     new_dims = fields.get("dimensions")
     if new_dims is not None and indicator.observations.exists():
         # Loaded observations use the old code lists: a dimension or code may be added, never
@@ -136,9 +176,13 @@ def indicator_update(
     return indicator
 
 
-def indicator_resolve_code(code: str) -> Indicator:
-    """The indicator a policy target's `indicator_code` names; DomainError if there is none."""
-    indicator = Indicator.objects.filter(code=code.strip()).first()
+def indicator_resolve_code(code: str, *, country: Any = None) -> Indicator:
+    """The indicator a policy target's `indicator_code` names (within `country`, a Country or
+    its code, when given: codes are unique per NSI); DomainError if there is none."""
+    qs = Indicator.objects.filter(code=code.strip())
+    if country is not None:
+        qs = qs.filter(owner__country_id=getattr(country, "pk", country))
+    indicator = qs.order_by("owner_id").first()
     if indicator is None:
         raise DomainError(
             f"No indicator has the code {code!r}.", code="unknown_indicator", field="indicator_code"

@@ -10,12 +10,21 @@ from django.db import transaction
 
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError
-from ddms_platform.core.permissions import require_nsi_staff
+from ddms_platform.core.permissions import require_nsi_staff, staff_country_ids
+from partnerships.models import Country
 
 from ..choices import LEVEL_RANK, TerritoryLevel
 from ..models import Territory
 
-TERRITORY_FIELDS = ("code", "level", "parent_id", "name_en", "name_sr_latn", "name_sr_cyrl")
+TERRITORY_FIELDS = (
+    "country_id",
+    "code",
+    "level",
+    "parent_id",
+    "name_en",
+    "name_sr_latn",
+    "name_sr_cyrl",
+)
 IMPORT_COLUMNS = ("code", "level", "parent_code", "name_en", "name_sr_latn", "name_sr_cyrl")
 MAX_REPORTED_ERRORS = 100
 
@@ -29,14 +38,47 @@ def _check_parent(level: str, parent: Territory | None) -> str | None:
     return None
 
 
+def territory_country_for(
+    actor: Any, country: Country | str | None = None, parent: Territory | None = None
+) -> Country:
+    """The country a new territory of `actor` belongs to: its parent's, else `country`, else
+    the one country the actor works in (an admin with one country on the platform: that one).
+    """
+    code = getattr(country, "pk", country)
+    if parent is not None:
+        if code is not None and code != parent.country_id:
+            raise DomainError(
+                "A territory belongs to its parent's country.", code="invalid_hierarchy"
+            )
+        code = parent.country_id
+    if code is None:
+        mine = staff_country_ids(actor)
+        if len(mine) == 1:
+            code = next(iter(mine))
+        elif not mine and Country.objects.count() == 1:
+            code = Country.objects.get().pk
+    found = Country.objects.filter(pk=code).first() if code else None
+    if found is None:
+        raise DomainError("Name the territory's country.", code="country_required")
+    require_nsi_staff(actor, country=found)
+    return found
+
+
 @transaction.atomic
-def territory_create(*, actor: Any, **fields: Any) -> Territory:
-    """Create one territory after checking its place in the hierarchy."""
+def territory_create(*, actor: Any, country: Any = None, **fields: Any) -> Territory:
+    """Create one territory in its country after checking its place in the hierarchy."""
     require_nsi_staff(actor)
+    country = territory_country_for(actor, country, fields.get("parent"))
     problem = _check_parent(fields["level"], fields.get("parent"))
     if problem:
         raise DomainError(problem, code="invalid_hierarchy")
-    territory = Territory.objects.create(**fields)
+    if Territory.objects.filter(country=country, code=fields.get("code")).exists():
+        raise DomainError(
+            f"{country} already has a territory with the code {fields.get('code')!r}.",
+            code="invalid",
+            fields={"code": ["already used in this country"]},
+        )
+    territory = Territory.objects.create(country=country, **fields)
     audit_record(
         actor=actor,
         action="territory.create",
@@ -48,10 +90,14 @@ def territory_create(*, actor: Any, **fields: Any) -> Territory:
 
 @transaction.atomic
 def territory_update(*, actor: Any, territory: Territory, **fields: Any) -> Territory:
-    """Change a territory's names, level or parent (its code is stable)."""
-    require_nsi_staff(actor)
+    """Change a territory's names, level or parent (its code and country are stable)."""
+    require_nsi_staff(actor, country=territory.country_id)
     before = snapshot(territory, TERRITORY_FIELDS)
     fields.pop("code", None)
+    fields.pop("country", None)
+    parent = fields.get("parent")
+    if parent is not None and parent.country_id != territory.country_id:
+        raise DomainError("A territory belongs to its parent's country.", code="invalid_hierarchy")
     for name, value in fields.items():
         setattr(territory, name, value)
     problem = _check_parent(territory.level, territory.parent)
@@ -98,12 +144,14 @@ def _read_rows(data: bytes) -> list[dict[str, str]]:
 
 
 @transaction.atomic
-def territories_import(*, actor: Any, data: bytes) -> dict[str, int]:
-    """Create or update territories from CSV; any bad row rejects the whole file."""
+def territories_import(*, actor: Any, data: bytes, country: Any = None) -> dict[str, int]:
+    """Create or update one country's territories from CSV; any bad row rejects the whole
+    file."""
     require_nsi_staff(actor)
+    country = territory_country_for(actor, country)
     rows = _read_rows(data)
     errors: list[dict[str, Any]] = []
-    existing = {t.code: t for t in Territory.objects.all()}
+    existing = {t.code: t for t in Territory.objects.filter(country=country)}
     by_code: dict[str, tuple[int, dict[str, str]]] = {}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
 
@@ -183,7 +231,7 @@ def territories_import(*, actor: Any, data: bytes) -> dict[str, int]:
         }
         territory = existing.get(row["code"])
         if territory is None:
-            territory = Territory.objects.create(code=row["code"], **values)
+            territory = Territory.objects.create(country=country, code=row["code"], **values)
             existing[territory.code] = territory
             created += 1
             audit_record(

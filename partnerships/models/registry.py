@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ddms_platform.core.models import TimeStampedModel
 
@@ -24,6 +26,14 @@ class Country(models.Model):
         return self.name
 
 
+# An SDMX IDType (SDMX-ML common.xsd): a letter, then letters, digits, "_" or "-".
+SDMX_ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
+validate_sdmx_id = RegexValidator(
+    SDMX_ID_PATTERN,
+    _("An SDMX id starts with a letter and has only letters, digits, '_' and '-'."),
+)
+
+
 class Organisation(TimeStampedModel):
     """An NSI, one of its regional offices, or a local partner."""
 
@@ -39,6 +49,16 @@ class Organisation(TimeStampedModel):
     phone = models.CharField(max_length=40, blank=True)
     address = models.TextField(blank=True)
     is_active = models.BooleanField(default=True)
+    # The SDMX maintenance agency of an NSI: it maintains its country's dataflows.
+    agency_id = models.CharField(
+        _("SDMX agency id"),
+        max_length=50,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_sdmx_id],
+        help_text=_("Set for NSIs; names the agency in SDMX exports, e.g. RZS."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,7 @@ from ddms_platform.core.permissions import NSI_KINDS, require_member, require_ns
 
 from ..choices import MembershipRole, OrganisationKind
 from ..models import Contact, Membership, Organisation
+from ..models.registry import validate_sdmx_id
 from ._common import apply_fields, record_change, record_create
 
 ORGANISATION_FIELDS = (
@@ -27,6 +29,7 @@ ORGANISATION_FIELDS = (
     "phone",
     "address",
     "is_active",
+    "agency_id",
 )
 CONTACT_FIELDS = ("name", "position", "email", "phone")
 
@@ -47,6 +50,34 @@ def _check_parent(org: Organisation) -> None:
         raise ValidationError({"parent": ["A regional office's parent must be an NSI."]})
 
 
+def _check_agency(org: Organisation) -> None:
+    """An NSI names its SDMX agency (derived from its short name when not given)."""
+    if org.agency_id == "":
+        org.agency_id = None
+    if org.kind != OrganisationKind.NSI:
+        return
+    if org.agency_id is None:
+        org.agency_id = default_agency_id(org)
+    try:
+        validate_sdmx_id(org.agency_id)
+    except ValidationError as exc:
+        raise ValidationError({"agency_id": exc.messages}) from None
+    clash = Organisation.objects.filter(agency_id__iexact=org.agency_id).exclude(pk=org.pk)
+    if clash.exists():
+        raise ValidationError({"agency_id": ["Another organisation has this SDMX agency id."]})
+
+
+def default_agency_id(org: Organisation) -> str:
+    """An unused SDMX agency id for an NSI: its short name as an SDMX id, else NSI_<country>."""
+    base = re.sub(r"[^A-Za-z0-9_-]", "", (org.short_name or "").replace(" ", "_"))[:45]
+    if not base or not base[0].isalpha():
+        base = f"NSI_{org.country_id}"
+    candidate, n = base, 2
+    while Organisation.objects.filter(agency_id__iexact=candidate).exclude(pk=org.pk).exists():
+        candidate, n = f"{base}_{n}", n + 1
+    return candidate
+
+
 @transaction.atomic
 def organisation_create(
     *, actor: Any, name: str, kind: str, country: Any, **fields: Any
@@ -54,7 +85,7 @@ def organisation_create(
     """Register an organisation (NSI staff only)."""
     require_nsi_staff(actor)
     org = Organisation(name=name, kind=kind, country=country)
-    apply_fields(org, fields, ORGANISATION_FIELDS, save=False)
+    apply_fields(org, fields, ORGANISATION_FIELDS, save=False, check=_check_agency)
     _check_parent(org)
     org.save()
     record_create(actor=actor, action="organisation.create", obj=org)
@@ -68,7 +99,7 @@ def organisation_update(
     """Change an organisation's details (NSI staff only)."""
     require_nsi_staff(actor)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    before, after = apply_fields(org, data, ORGANISATION_FIELDS)
+    before, after = apply_fields(org, data, ORGANISATION_FIELDS, check=_check_agency)
     _check_parent(org)
     record_change(actor=actor, action="organisation.update", obj=org, before=before, after=after)
     return org

@@ -8,9 +8,13 @@ from django.utils import timezone
 
 from indicators.models import Indicator, Publication, Subscription
 
+from ..factories import default_nsi
+
 
 def make_indicator(code: str = "POP", topic: str = "population") -> Indicator:
-    return Indicator.objects.create(code=code, name_en=f"Indicator {code}", unit="n", topic=topic)
+    return Indicator.objects.create(
+        owner=default_nsi(), code=code, name_en=f"Indicator {code}", unit="n", topic=topic
+    )
 
 
 def make_publication(indicator: Indicator, series: str = "pop-2026", **fields: Any) -> Publication:

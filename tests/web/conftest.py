@@ -128,6 +128,7 @@ def pages(world: SimpleNamespace) -> SimpleNamespace:
         published_at=now,
     )
     w.territory = Territory.objects.create(
+        country=w.country,
         code="RS-KG",
         level="city",
         name_en="Kragujevac",
@@ -135,6 +136,7 @@ def pages(world: SimpleNamespace) -> SimpleNamespace:
         name_sr_cyrl="Крагујевац",
     )
     w.indicator = Indicator.objects.create(
+        owner=w.nsi,
         code="EN-1",
         name_en="Electricity use",
         name_sr_latn="Potrošnja struje",
@@ -145,7 +147,7 @@ def pages(world: SimpleNamespace) -> SimpleNamespace:
         dimensions={"sex": ["F", "M"]},
     )
     w.secret_indicator = Indicator.objects.create(
-        code="EN-2", name_en="Embargoed thing", unit="%", topic="energy"
+        owner=w.nsi, code="EN-2", name_en="Embargoed thing", unit="%", topic="energy"
     )
     w.published = Publication.objects.create(
         series="energy",

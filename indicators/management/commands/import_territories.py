@@ -25,8 +25,19 @@ class Command(BaseCommand):
             dest="username",
             help="User recorded in the audit trail (a superuser by default)",
         )
+        parser.add_argument(
+            "--country",
+            help="ISO code of the territories' country (default: the user's only country)",
+        )
 
-    def handle(self, *args: Any, file: Path, username: str | None, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        file: Path,
+        username: str | None,
+        country: str | None = None,
+        **options: Any,
+    ) -> None:
         users = get_user_model().objects
         actor = (
             users.filter(username=username).first()
@@ -36,7 +47,9 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError("No user to record the import as: create a superuser or pass --as.")
         try:
-            result = territories_import(actor=actor, data=file.read_bytes())
+            result = territories_import(
+                actor=actor, data=file.read_bytes(), country=country.upper() if country else None
+            )
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         except DomainError as exc:
