@@ -87,8 +87,8 @@ def pilot_agency(pilot: Pilot) -> str:
 
 
 def own_indicators(pilot: Pilot) -> QuerySet[Indicator]:
-    """The indicators that may belong to the pilot: those of its NSI."""
-    return Indicator.objects.all()
+    """The indicators that may belong to the pilot: those of its country's NSI."""
+    return Indicator.objects.filter(owner__country_id=pilot.country_id)
 
 
 def pilot_indicators(pilot: Pilot) -> list[Indicator]:

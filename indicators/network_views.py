@@ -25,6 +25,7 @@ from ddms_platform.web.helpers import call_service
 from partnerships.selectors import pilot_list
 from partnerships.selectors_network import (
     fulfilment_by_country,
+    own_article_list,
     shareable_article_list,
     shareable_case_study_list,
     shared_article_list,
@@ -117,7 +118,7 @@ def share_toggle(request: HttpRequest) -> HttpResponse:
         )
     elif kind == "article":
         curator = is_admin(user) or is_acting_network_coordinator(user)
-        qs = shared_article_list(user) if curator and not shared else shareable_article_list(user)
+        qs = shared_article_list(user) if curator and not shared else own_article_list(user)
         article = get_object_or_404(qs, pk=pk)
         call_service(
             request, sharing.article_share, message, article=article, actor=user, shared=shared

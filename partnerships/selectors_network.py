@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from ddms_platform.core.permissions import is_network_reader
+from ddms_platform.core.permissions import is_network_reader, scope_to_countries
 
 from .choices import RequestDirection, RequestState
 from .models import CaseStudy, DataRequest, KnowledgeArticle
@@ -49,9 +49,14 @@ def shareable_case_study_list(user: Any) -> QuerySet[CaseStudy]:
     return case_study_list(user).select_related("agreement__nsi")
 
 
+def own_article_list(user: Any) -> QuerySet[KnowledgeArticle]:
+    """Entries written by an organisation of the user's own countries (drafts included)."""
+    return scope_to_countries(article_list(user), user, "author_organisation__country")
+
+
 def shareable_article_list(user: Any) -> QuerySet[KnowledgeArticle]:
     """The user's own country's published entries, which it may share or withdraw."""
-    return article_list(user).filter(is_published=True)
+    return own_article_list(user).filter(is_published=True)
 
 
 def fulfilment_by_country(user: Any) -> list[dict[str, Any]]:

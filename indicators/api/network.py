@@ -31,7 +31,7 @@ from partnerships.models import CaseStudy, KnowledgeArticle, Pilot
 from partnerships.selectors import pilot_list
 from partnerships.selectors_network import (
     fulfilment_by_country,
-    shareable_article_list,
+    own_article_list,
     shareable_case_study_list,
     shared_article_list,
     shared_case_study_list,
@@ -179,7 +179,7 @@ class ShareView(APIView):
             if not shared and (is_admin(user) or is_acting_network_coordinator(user)):
                 qs = shared_article_list(user)
             else:
-                qs = shareable_article_list(user)
+                qs = own_article_list(user)
             article = get_object_or_404(qs, pk=pk)
             obj = sharing.article_share(article=article, actor=user, shared=shared)
         return Response(

@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 
 from ddms_platform.core.audit import audit_record
 from ddms_platform.core.errors import DomainError, NotPermitted
-from ddms_platform.core.permissions import NSI_KINDS, member_org_ids, require_nsi_staff
+from ddms_platform.core.permissions import require_nsi_staff
 from ddms_platform.core.sharing import network_share_set
-from partnerships.models import Organisation
 
 from ..models import ComparabilityGroup, Indicator, IndicatorAdoption
 from ..selectors.network import own_indicator_list
-from .indicators import indicator_create
+from .indicators import indicator_create, indicator_owner_for
 
 # What an adoption copies: the concept, methodology, unit and dimensions stay the source's.
 ADOPTED_FIELDS = (
@@ -32,17 +31,6 @@ ADOPTED_FIELDS = (
     "decimals",
     "min_cell_count",
 )
-
-
-def actor_nsi(actor: Any) -> Organisation:
-    """The NSI the actor acts for (a regional office acts for its parent NSI)."""
-    orgs = Organisation.objects.filter(pk__in=member_org_ids(actor), kind__in=NSI_KINDS)
-    for org in orgs.select_related("parent").order_by("pk"):
-        if org.kind == "nsi":
-            return org
-        if org.parent is not None:
-            return org.parent
-    raise NotPermitted(_("Only NSI staff may do this."))
 
 
 @transaction.atomic
@@ -80,7 +68,7 @@ def indicator_adopt(*, source: Indicator, actor: Any, code: str = "") -> Indicat
     recorded and both indicators join one comparability group.
     """
     require_nsi_staff(actor)
-    nsi = actor_nsi(actor)
+    nsi = indicator_owner_for(actor)
     source = Indicator.objects.select_for_update().get(pk=source.pk)
     if not source.shared_with_network:
         raise DomainError(_("This indicator is not shared with the network."), code="not_shared")
@@ -98,14 +86,14 @@ def indicator_adopt(*, source: Indicator, actor: Any, code: str = "") -> Indicat
             code="already_adopted",
             fields={"code": [_("already adopted")]},
         )
-    if own_indicator_list(actor).filter(code=code).exists() or not _code_free(code, nsi):
+    if Indicator.objects.filter(owner=nsi, code=code).exists():
         raise DomainError(
             _("Your NSI already has an indicator with the code %(code)s.") % {"code": code},
             code="code_taken",
             fields={"code": [_("already used by one of your indicators")]},
         )
     fields = {name: getattr(source, name) for name in ADOPTED_FIELDS}
-    adopted = indicator_create(actor=actor, code=code, **_owner_kwargs(nsi), **fields)
+    adopted = indicator_create(actor=actor, owner=nsi, code=code, **fields)
     group = _group_for(source)
     group.indicators.add(adopted)
     adoption = IndicatorAdoption.objects.create(
@@ -122,12 +110,3 @@ def indicator_adopt(*, source: Indicator, actor: Any, code: str = "") -> Indicat
         after={"source": source.pk, "group": group.code, "organisation": nsi.pk},
     )
     return adoption
-
-
-def _code_free(code: str, nsi: Organisation) -> bool:
-    """Codes are unique per owner (one owner for now: the whole platform)."""
-    return not Indicator.objects.filter(code=code).exists()
-
-
-def _owner_kwargs(nsi: Organisation) -> dict[str, Any]:
-    return {}

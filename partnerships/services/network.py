@@ -22,7 +22,8 @@ from ddms_platform.core.sharing import network_share_set
 
 from ..choices import OrganisationKind, RequestDirection, RequestFrequency
 from ..models import CaseStudy, DataRequest, KnowledgeArticle, Organisation, Pilot
-from ..selectors import article_list, case_study_list
+from ..selectors import case_study_list
+from ..selectors_network import own_article_list
 from ._common import apply_fields, check_tags, record_change, record_create
 from .communication import article_body_clean, unique_slug
 from .requests import check_dialect, check_table_schema
@@ -62,7 +63,7 @@ def article_share(
     curator = is_admin(actor) or is_acting_network_coordinator(actor)
     if not (curator and not shared):
         require_nsi_staff(actor)
-        if not article_list(actor).filter(pk=locked.pk).exists():
+        if not own_article_list(actor).filter(pk=locked.pk).exists():
             raise NotPermitted(_("You may share only your own country's entries."))
     if shared and not locked.is_published:
         raise DomainError(
