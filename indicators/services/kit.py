@@ -328,8 +328,12 @@ def kit_apply(*, kit_import: KitImport, actor: Any) -> KitImport:
             fields = {k: item[k] for k in PLAN_KEYS if k in item}
             plan_row = plan_create(actor=actor, owner=pilot.nsi, pilot=pilot, **fields)
             for activity in item.get("activities", []):
-                values = {k: activity[k] or "" for k in ACTIVITY_KEYS if k in activity}
-                offset = int(values.pop("offset_days"))
+                offset = int(activity["offset_days"])
+                values = {
+                    k: activity[k] or ""
+                    for k in ACTIVITY_KEYS
+                    if k in activity and k != "offset_days"
+                }
                 activity_create(
                     actor=actor, plan=plan_row, starts_at=_activity_start(today, offset), **values
                 )
