@@ -116,7 +116,8 @@ def release() -> Callable[..., Publication]:
     ) -> Publication:
         release_at = release_at or timezone.now() - dt.timedelta(hours=1)
         publication = Publication.objects.create(
-            series=series or f"{indicator.owner.country_id.lower()}-{indicator.code.lower()}-{period}",
+            series=series
+            or f"{indicator.owner.country_id.lower()}-{indicator.code.lower()}-{period}",
             title=f"{indicator.code} {territory.code} {period}",
             pilot=pilot,
             territory=territory,

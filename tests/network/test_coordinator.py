@@ -98,7 +98,10 @@ def test_coordinator_reads_releases_of_every_country_but_none_under_embargo(
     out_a = release(ind_a, net.city_a_territory, "1.0")
     out_b = release(ind_b, net.city_b_territory, "2.0")
     embargoed = release(
-        ind_b, net.city_b_territory, "3.0", period="2030",
+        ind_b,
+        net.city_b_territory,
+        "3.0",
+        period="2030",
         release_at=timezone.now() + dt.timedelta(days=1),
     )
     client = api(net.coordinator)
@@ -129,9 +132,7 @@ def test_network_page_lists_both_countries_releases_and_shared_entries(
 
 def test_fulfilment_per_country_is_counts_only(net, api) -> None:
     agreement_a = AgreementFactory(nsi=net.nsi, state="active", partners=[net.partner_a])
-    agreement_b = AgreementFactory(
-        nsi=net.nsi_b, state="active", partners=[net.partner_b_country]
-    )
+    agreement_b = AgreementFactory(nsi=net.nsi_b, state="active", partners=[net.partner_b_country])
     today = timezone.localdate()
     for state in ("sent", "accepted", "declined"):
         DataRequestFactory(
@@ -158,8 +159,12 @@ def test_fulfilment_per_country_is_counts_only(net, api) -> None:
 def test_coordinator_writes_a_network_entry(net, api) -> None:
     response = api(net.coordinator).post(
         "/api/v1/network/articles/",
-        {"title": "Running a pilot", "kind": "guideline", "body": "<p>Hi<script>x</script></p>",
-         "tags": ["pilots"]},
+        {
+            "title": "Running a pilot",
+            "kind": "guideline",
+            "body": "<p>Hi<script>x</script></p>",
+            "tags": ["pilots"],
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -167,8 +172,10 @@ def test_coordinator_writes_a_network_entry(net, api) -> None:
     assert article.is_published and article.shared_with_network
     assert article.author_organisation == net.network
     assert "<script>" not in article.body
-    titles = [r["title"] for r in api(net.nsi_b_manager).get("/api/v1/network/articles/").json()[
-        "results"]]
+    titles = [
+        r["title"]
+        for r in api(net.nsi_b_manager).get("/api/v1/network/articles/").json()["results"]
+    ]
     assert titles == ["Running a pilot"]
 
 
@@ -199,7 +206,8 @@ def test_coordinator_withdraws_any_shared_entry(net, api) -> None:
         author_organisation=net.nsi_b, shared_with_network=True, shared_at=timezone.now()
     )
     response = api(net.coordinator).post(
-        "/api/v1/network/shares/", {"kind": "article", "id": article.pk, "shared": False},
+        "/api/v1/network/shares/",
+        {"kind": "article", "id": article.pk, "shared": False},
         format="json",
     )
     assert response.status_code == 200
@@ -210,7 +218,8 @@ def test_coordinator_withdraws_any_shared_entry(net, api) -> None:
 def test_coordinator_cannot_share_what_a_country_kept_private(net, api) -> None:
     article = KnowledgeArticleFactory(author_organisation=net.nsi_b)
     response = api(net.coordinator).post(
-        "/api/v1/network/shares/", {"kind": "article", "id": article.pk, "shared": True},
+        "/api/v1/network/shares/",
+        {"kind": "article", "id": article.pk, "shared": True},
         format="json",
     )
     assert response.status_code in (403, 404)
@@ -222,7 +231,9 @@ def test_coordinator_reads_shared_definitions_without_values(net, api, release) 
     indicator = IndicatorFactory(
         owner=net.nsi_b, code="B_SHARED", shared_with_network=True, shared_at=timezone.now()
     )
-    release(indicator, net.city_b_territory, "5.0", release_at=timezone.now() + dt.timedelta(days=1))
+    release(
+        indicator, net.city_b_territory, "5.0", release_at=timezone.now() + dt.timedelta(days=1)
+    )
     body = api(net.coordinator).get("/api/v1/network/indicators/").json()
     assert [r["code"] for r in body["results"]] == ["B_SHARED"]
     assert "min_cell_count" not in body["results"][0]
@@ -230,13 +241,12 @@ def test_coordinator_reads_shared_definitions_without_values(net, api, release) 
     assert Indicator.objects.filter(code="B_SHARED").exists()
 
 
-def test_network_lists_have_pinned_query_counts(
-    net, api, django_assert_num_queries
-) -> None:
+def test_network_lists_have_pinned_query_counts(net, api, django_assert_num_queries) -> None:
     def add(n: int) -> None:
         for i in range(n):
             CaseStudyFactory(
-                agreement=AgreementFactory(nsi=net.nsi_b), shared_with_network=True,
+                agreement=AgreementFactory(nsi=net.nsi_b),
+                shared_with_network=True,
                 shared_at=timezone.now(),
             )
             KnowledgeArticleFactory(
@@ -268,7 +278,9 @@ def test_network_lists_have_pinned_query_counts(
 
 def test_nothing_under_embargo_in_the_network_page(net, client, release) -> None:
     indicator = IndicatorFactory(owner=net.nsi_b, code="SECRET_B")
-    release(indicator, net.city_b_territory, "5.0", release_at=timezone.now() + dt.timedelta(days=1))
+    release(
+        indicator, net.city_b_territory, "5.0", release_at=timezone.now() + dt.timedelta(days=1)
+    )
     client.force_login(net.coordinator)
     assert "SECRET_B" not in client.get("/network/").content.decode()
 
@@ -276,5 +288,3 @@ def test_nothing_under_embargo_in_the_network_page(net, client, release) -> None
 def test_anonymous_is_sent_to_sign_in(net, client) -> None:
     response = client.get("/network/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-
-

@@ -169,9 +169,11 @@ def test_round_trip_gives_the_same_definitions(net, api, kit) -> None:
     original = kit_files(kit.pilot, agency="RZS")
     again = kit_files(net.pilot_b, agency="DZS")
     for path in DEFINITIONS:
-        assert json.loads(again[path]) == json.loads(original[path]) if path.endswith(
-            ".json"
-        ) else again[path] == original[path], path
+        assert (
+            json.loads(again[path]) == json.loads(original[path])
+            if path.endswith(".json")
+            else again[path] == original[path]
+        ), path
     assert kit_definitions(net.pilot_b) == kit_definitions(kit.pilot)
 
 
@@ -232,7 +234,9 @@ def test_a_bad_item_is_named_by_resource_and_position(net, api, kit) -> None:
 
 def test_code_lists_must_agree_with_the_indicators(net, api, kit) -> None:
     files = kit_files(kit.pilot, agency="RZS")
-    files["code_lists.csv"] = files["code_lists.csv"].replace(b"ELEC_HH,sex,2,M", b"ELEC_HH,sex,2,X")
+    files["code_lists.csv"] = files["code_lists.csv"].replace(
+        b"ELEC_HH,sex,2,M", b"ELEC_HH,sex,2,X"
+    )
     response = _upload(api, net.nsi_b_manager, net.pilot_b, _zip(files))
     assert response.status_code == 400
     assert "row 3" in response.json()["error"]["fields"]["code_lists.csv"][0]
@@ -295,5 +299,7 @@ def test_a_regional_office_pilot_imports_into_its_nsi(net, api, kit) -> None:
     )
     user = MembershipFactory(user=UserFactory(username="reg-b"), organisation=regional).user
     kit_import = _upload(api, user, pilot, kit.zip).json()
-    assert api(user).post(f"/api/v1/network/kit-imports/{kit_import['id']}/apply/").status_code == 200
+    assert (
+        api(user).post(f"/api/v1/network/kit-imports/{kit_import['id']}/apply/").status_code == 200
+    )
     assert Indicator.objects.filter(owner=net.nsi_b, code="ELEC_HH").exists()
