@@ -26,6 +26,7 @@ from partnerships.models import (
     Agreement,
     CommunicationPlan,
     DataRequest,
+    Organisation,
     Pilot,
     Policy,
     PolicyTarget,
@@ -80,10 +81,16 @@ def _decimal(value: Any) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
+def pilot_nsi(pilot: Pilot) -> Organisation:
+    """The NSI a pilot belongs to (a regional office's pilot belongs to its parent NSI)."""
+    nsi = pilot.nsi
+    return nsi.parent if nsi.kind != "nsi" and nsi.parent is not None else nsi
+
+
 def pilot_agency(pilot: Pilot) -> str:
     """The SDMX agency of the pilot's NSI (its short name when it has none)."""
-    nsi = pilot.nsi.parent if pilot.nsi.parent_id and pilot.nsi.kind != "nsi" else pilot.nsi
-    return str(getattr(nsi, "agency_id", "") or nsi.short_name or nsi.name)
+    nsi = pilot_nsi(pilot)
+    return str(nsi.agency_id or nsi.short_name or nsi.name)
 
 
 def own_indicators(pilot: Pilot) -> QuerySet[Indicator]:

@@ -85,9 +85,10 @@ def fulfilment_by_country(user: Any) -> list[dict[str, Any]]:
         )
         .order_by("country")
     )
-    result = []
-    for row in rows:
-        sent = row["sent"]
-        row["fulfilment_rate"] = round(row["fulfilled"] / sent, 3) if sent else None
-        result.append(row)
-    return result
+    return [
+        {
+            **row,
+            "fulfilment_rate": round(row["fulfilled"] / row["sent"], 3) if row["sent"] else None,
+        }
+        for row in rows
+    ]

@@ -95,7 +95,7 @@ class AdoptSerializer(serializers.Serializer):
 
 
 class AdoptionSerializer(serializers.ModelSerializer):
-    source = serializers.CharField(source="source.code", read_only=True)
+    source = serializers.CharField(source="source.code", read_only=True)  # type: ignore[assignment]
     source_country = serializers.CharField(source="source.owner.country_id", read_only=True)
     adopted = serializers.CharField(source="adopted.code", read_only=True)
     adopted_country = serializers.CharField(source="adopted.owner.country_id", read_only=True)

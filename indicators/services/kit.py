@@ -23,7 +23,7 @@ from partnerships.choices import (
     RequestFrequency,
     TargetDirection,
 )
-from partnerships.models import Agreement, CommunicationPlan, DataRequest, Organisation, Pilot
+from partnerships.models import Agreement, CommunicationPlan, DataRequest, Pilot
 from partnerships.models import Policy as PolicyModel
 from partnerships.services import (
     activity_create,
@@ -44,6 +44,7 @@ from ..kit import (
     POLICY_KEYS,
     REQUEST_KEYS,
     own_indicators,
+    pilot_nsi,
     read_kit,
 )
 from ..models import Indicator, KitImport
@@ -157,11 +158,6 @@ def _check_plan(item: dict[str, Any]) -> None:
 def _check_agreement(item: dict[str, Any]) -> None:
     _text(item, "title", required=True)
     _choice(item, "type", AgreementType)
-
-
-def _owner_nsi(pilot: Pilot) -> Organisation:
-    nsi = pilot.nsi
-    return nsi.parent if nsi.kind != "nsi" and nsi.parent is not None else nsi
 
 
 def _duplicates(rows: list[dict[str, Any]], key: str) -> list[str]:
@@ -306,7 +302,7 @@ def kit_apply(*, kit_import: KitImport, actor: Any) -> KitImport:
             _("The kit clashes with what your country already has; nothing was imported."),
             clashes=plan["clashes"],
         )
-    owner = _owner_nsi(pilot)
+    owner = pilot_nsi(pilot)
     created: list[Indicator] = []
     try:
         for item in kit["indicators"]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -243,7 +242,7 @@ def test_coordinator_reads_shared_definitions_without_values(net, api, release) 
 
 def test_network_lists_have_pinned_query_counts(net, api, django_assert_num_queries) -> None:
     def add(n: int) -> None:
-        for i in range(n):
+        for _i in range(n):
             CaseStudyFactory(
                 agreement=AgreementFactory(nsi=net.nsi_b),
                 shared_with_network=True,
