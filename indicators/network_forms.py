@@ -28,7 +28,7 @@ class NetworkArticleForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False)
     tags = forms.CharField(
-        label=_("Tags"), required=False, help_text=_("Comma-separated, e.g. energy, open-data")
+        label=_("Tags"), required=False, help_text=_("Comma-separated lower-case words; hyphens allowed.")
     )
 
     def clean_tags(self) -> list[str]:
@@ -39,8 +39,8 @@ class NetworkArticleForm(forms.Form):
 class KitImportForm(forms.Form):
     pilot = forms.ModelChoiceField(label=_("Into the pilot"), queryset=Pilot.objects.none())
     file = forms.FileField(
-        label=_("Replication kit (.zip)"),
-        help_text=_("A kit exported from another pilot: datapackage.json and its resources."),
+        label=_("Replication kit (ZIP)"),
+        help_text=_("A kit exported from another pilot: a ZIP holding a data package."),
     )
 
     def __init__(self, *args: Any, pilots: Any, **kwargs: Any) -> None:

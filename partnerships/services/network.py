@@ -152,7 +152,7 @@ def request_draft_from_template(
     check_dialect(dialect)
     if frequency not in RequestFrequency.values:
         raise DomainError(
-            _("Unknown frequency %(value)r.") % {"value": frequency},
+            _("Unknown frequency %(value)s.") % {"value": repr(frequency)},
             code="invalid",
             fields={"frequency": [_("unknown frequency")]},
         )
