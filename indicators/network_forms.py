@@ -28,7 +28,9 @@ class NetworkArticleForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False)
     tags = forms.CharField(
-        label=_("Tags"), required=False, help_text=_("Comma-separated lower-case words; hyphens allowed.")
+        label=_("Tags"),
+        required=False,
+        help_text=_("Comma-separated lower-case words; hyphens allowed."),
     )
 
     def clean_tags(self) -> list[str]:

@@ -97,14 +97,10 @@ def share_page(request: HttpRequest) -> HttpResponse:
 
 @network_only
 @require_POST
-def share_toggle(request: HttpRequest) -> HttpResponse:
+def share_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Share or take back one definition (the service checks who may)."""
     user = request.user
-    kind = request.POST.get("kind", "")
     shared = request.POST.get("shared") == "1"
-    pk = request.POST.get("id", "")
-    if not pk.isdigit():
-        raise Http404
     message = _("Shared with the network.") if shared else _("No longer shared.")
     if kind == "indicator":
         obj = get_object_or_404(selectors.own_indicator_list(user), pk=pk)

@@ -114,19 +114,21 @@ def comparison(*, group: ComparabilityGroup, now: dt.datetime | None = None) -> 
     rows = (
         ReleasedObservation.objects.filter(indicator__in=by_id, publication__in=current)
         .select_related("publication", "territory")
-        .order_by("indicator_id", "territory_code", "-period_start", "-publication__version")
+        .order_by("indicator_id", "territory_code")
     )
     totals = {pk: _total_key(ind) for pk, ind in by_id.items()}
-    out = Comparison(group=group)
-    seen: set[tuple[int, int]] = set()
-    with_values: set[int] = set()
+    best: dict[tuple[int, int], tuple[tuple[Any, ...], ReleasedObservation]] = {}
     for row in rows:
-        if row.dims_key != totals[row.indicator_id]:
+        # The all-totals cell: every dimension at _T, or no dimension value at all.
+        if row.dims_key not in (totals[row.indicator_id], ""):
             continue
+        rank = (row.period_start, row.publication.version, row.dims_key != "")
         key = (row.indicator_id, row.territory_id)
-        if key in seen:
-            continue
-        seen.add(key)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, row)
+    out = Comparison(group=group)
+    with_values: set[int] = set()
+    for _rank, row in best.values():
         with_values.add(row.indicator_id)
         out.rows.append(
             CityValue(

@@ -149,9 +149,7 @@ def test_share_page_lists_own_country_only_with_switches(net, client, case_a, ca
     page = client.get("/network/share/").content.decode()
     assert "OWN_ONE" in page and "FOREIGN_ONE" not in page
     assert case_a.title in page and case_b.title not in page
-    response = client.post(
-        "/network/share/toggle/", {"kind": "case_study", "id": case_a.pk, "shared": "1"}
-    )
+    response = client.post(f"/network/share/case_study/{case_a.pk}/", {"shared": "1"})
     assert response.status_code == 302
     case_a.refresh_from_db()
     assert case_a.shared_with_network
