@@ -15,7 +15,7 @@ class IndicatorsConfig(AppConfig):
         from partnerships.plausibility import register_previous_values
         from partnerships.references import register_code_lists
 
-        from . import dashboards, demo, demo_network
+        from . import dashboards, demo
         from .code_lists import code_list_keys
         from .notifications import register_handlers
         from .plausibility import previous_published_values
@@ -23,7 +23,6 @@ class IndicatorsConfig(AppConfig):
         register_handlers()
         register_previous_values(previous_published_values)
         register_demo_loader(demo.load)
-        register_demo_loader(demo_network.load)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
         register_visibility()
