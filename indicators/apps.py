@@ -31,14 +31,17 @@ class IndicatorsConfig(AppConfig):
 
 def register_visibility() -> None:
     """Which rows of each model a user may name in a filter or a body (core.scoping)."""
-    from ddms_platform.core.permissions import is_nsi_staff
+    from ddms_platform.core.permissions import scope_to_countries
     from ddms_platform.core.scoping import register_visible
 
     from . import models
     from .selectors import network, publications
 
     def staff_only(model: Any) -> Any:
-        return lambda user: model.objects.all() if is_nsi_staff(user) else model.objects.none()
+        # Working rows: the NSI staff of the indicator owner's country only (admins: all).
+        return lambda user: scope_to_countries(
+            model.objects.all(), user, "indicator__owner__country_id"
+        )
 
     register_visible(models.Indicator, publications.indicators_visible)
     register_visible(models.Territory, lambda user: models.Territory.objects.filter(is_active=True))

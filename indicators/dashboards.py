@@ -21,13 +21,13 @@ from .selectors.open_data import ObservationFilter, open_observations
 from .selectors.publications import (
     calendar_entries,
     current_publication_ids,
-    publications_visible,
+    staff_publications,
 )
 
 
 def public_indicators(*, q: str = "", topic: str = "", sdg: str = "") -> QuerySet[Indicator]:
     """Active indicators with a public release (the API catalogue's rule), for the catalogue."""
-    qs = Indicator.objects.filter(
+    qs = Indicator.objects.select_related("owner").filter(
         is_active=True, pk__in=Indicator.objects.filter(publications__in=current_publication_ids())
     )
     if q:
@@ -42,7 +42,7 @@ def public_indicators(*, q: str = "", topic: str = "", sdg: str = "") -> QuerySe
         qs = qs.filter(topic=topic)
     if sdg:
         qs = qs.filter(sdg_targets__icontains=sdg)
-    return qs.order_by("code")
+    return qs.order_by("code", "owner__agency_id")
 
 
 def released_series(
@@ -81,7 +81,8 @@ def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[st
 
 def download_links(indicator: Indicator) -> list[tuple[str, str]]:
     """The open-data API downloads of one indicator (CSV, JSON, SDMX-CSV)."""
-    query = urlencode({"indicator": indicator.code})
+    agency = indicator.owner.agency_id
+    query = urlencode({"indicator": f"{agency}:{indicator.code}" if agency else indicator.code})
     return [
         (label, f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
         for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx.csv"))
@@ -103,7 +104,7 @@ def pilot_targets(pilots: list[Pilot]) -> list[dict[str, Any]]:
 def release_plan(user: Any) -> QuerySet[Publication]:
     """Drafts and scheduled releases as NSI staff see them, soonest first."""
     return (
-        publications_visible(user=user)
+        staff_publications(user)
         .filter(state__in=[PublicationState.DRAFT, PublicationState.SCHEDULED])
         .order_by("release_at", "series")
     )

@@ -17,9 +17,21 @@ from .models import Indicator, ReleasedObservation
 
 CHUNK_SIZE = 5000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The agency of an indicator whose owner NSI names none (never the case after the tenancy
+# migration, which gives every NSI one).
 SDMX_AGENCY = "DDMS"
 SDMX_VERSION = "1.0"
-CSV_HEADER = ["indicator", "territory", "period", "dimensions", "value", "status", "publication"]
+# "owner" (the owning NSI's SDMX agency id) comes last so readers by position keep working.
+CSV_HEADER = [
+    "indicator",
+    "territory",
+    "period",
+    "dimensions",
+    "value",
+    "status",
+    "publication",
+    "owner",
+]
 
 
 def neutralise(cell: str) -> str:
@@ -27,13 +39,29 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell and cell.startswith(FORMULA_START) else cell
 
 
-def dataflow_id(indicator_code: str) -> str:
-    """The SDMX dataflow reference of an indicator: DDMS:DF_<CODE>(1.0)."""
-    return f"{SDMX_AGENCY}:DF_{indicator_code.upper()}({SDMX_VERSION})"
+def sdmx_agency_id(indicator: Indicator) -> str:
+    """The SDMX maintenance agency of an indicator's dataflow: its owner NSI's agency id."""
+    return indicator.owner.agency_id or SDMX_AGENCY
 
 
-def _decimals(qs: QuerySet[ReleasedObservation]) -> dict[str, int]:
-    return dict(Indicator.objects.values_list("code", "decimals"))
+def dataflow_id(indicator_code: str, agency: str = SDMX_AGENCY) -> str:
+    """The SDMX dataflow reference of an indicator: <AGENCY>:DF_<CODE>(1.0)."""
+    return f"{agency}:DF_{indicator_code.upper()}({SDMX_VERSION})"
+
+
+def indicator_dataflow_id(indicator: Indicator) -> str:
+    """The dataflow reference of `indicator`, under its owner's agency (e.g. SORS:DF_ELEC_HH)."""
+    return dataflow_id(indicator.code, sdmx_agency_id(indicator))
+
+
+def _per_indicator() -> dict[int, tuple[int, str]]:
+    """Indicator id → (decimals, owner agency id): codes repeat across owners, ids do not."""
+    return {
+        pk: (decimals, agency or SDMX_AGENCY)
+        for pk, decimals, agency in Indicator.objects.values_list(
+            "pk", "decimals", "owner__agency_id"
+        )
+    }
 
 
 def _fmt(value: Any, decimals: int) -> str:
@@ -96,6 +124,7 @@ def _copy_csv(qs: QuerySet[ReleasedObservation], block: int = 256 * 1024) -> Ite
             "c_value",
             "status",
             "publication_id",
+            "indicator__owner__agency_id",
         )
     )
     yield _csv_header()
@@ -108,7 +137,8 @@ def _copy_csv(qs: QuerySet[ReleasedObservation], block: int = 256 * 1024) -> Ite
     # sort made the query half again slower.
     copy_sql = (
         f"COPY (SELECT {n('s.ind')}, {n('s.terr')}, s.period, NULLIF({n('s.dkey')}, ''), "  # noqa: S608
-        f"s.val, s.status, s.pub FROM ({sql}) AS s (ind, terr, period, dkey, val, status, pub)) "
+        f"s.val, s.status, s.pub, COALESCE(s.owner, '{SDMX_AGENCY}') "
+        f"FROM ({sql}) AS s (ind, terr, period, dkey, val, status, pub, owner)) "
         "TO STDOUT (FORMAT csv)"
     )
     buffer = bytearray()
@@ -123,7 +153,7 @@ def _copy_csv(qs: QuerySet[ReleasedObservation], block: int = 256 * 1024) -> Ite
 
 
 def _python_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
-    decimals = _decimals(qs)
+    per_indicator = _per_indicator()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     # Before Python 3.12 csv.writer leaves a carriage return unquoted when lines end in LF; a
@@ -138,17 +168,20 @@ def _python_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
         "value",
         "status",
         "publication_id",
+        "indicator_id",
     )
     for batch in _chunks(rows.iterator(chunk_size=CHUNK_SIZE)):
-        for ind, terr, period, key, value, status, pub in batch:
+        for ind, terr, period, key, value, status, pub, ind_id in batch:
+            decimals, owner = per_indicator[ind_id]
             row = (
                 neutralise(ind),
                 neutralise(terr),
                 period,
                 neutralise(key),
-                _fmt(value, decimals[ind]),
+                _fmt(value, decimals),
                 status,
                 pub,
+                owner,
             )
             if "\r" in ind or "\r" in terr or "\r" in key:
                 cr_writer.writerow(row)
@@ -164,7 +197,7 @@ def _python_csv(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
 
 def stream_json(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
     """A JSON array of observation objects, written chunk by chunk."""
-    decimals = _decimals(qs)
+    per_indicator = _per_indicator()
     rows = _ordered(qs).values_list(
         "id",
         "indicator_code",
@@ -174,6 +207,7 @@ def stream_json(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
         "value",
         "status",
         "publication_id",
+        "indicator_id",
     )
     yield b"["
     first = True
@@ -183,14 +217,17 @@ def stream_json(qs: QuerySet[ReleasedObservation]) -> Iterator[bytes]:
                 {
                     "id": pk,
                     "indicator": ind,
+                    "owner": per_indicator[ind_id][1],
                     "territory": terr,
                     "period": period,
                     "dims": dims,
-                    "value": None if value is None else round(float(value), decimals[ind]),
+                    "value": (
+                        None if value is None else round(float(value), per_indicator[ind_id][0])
+                    ),
                     "status": status,
                     "publication": pub,
                 }
-                for pk, ind, terr, period, dims, value, status, pub in batch
+                for pk, ind, terr, period, dims, value, status, pub, ind_id in batch
             ]
         )[1:-1]
         yield body if first else b"," + body
@@ -216,7 +253,7 @@ def sdmx_header(indicator: Indicator) -> list[str]:
 def stream_sdmx_csv(qs: QuerySet[ReleasedObservation], indicator: Indicator) -> Iterator[bytes]:
     """SDMX-CSV 2.0 for one indicator's dataflow (the key differs between indicators)."""
     dims = indicator.dimension_ids
-    structure_id = dataflow_id(indicator.code)
+    structure_id = indicator_dataflow_id(indicator)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(sdmx_header(indicator))

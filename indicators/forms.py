@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Indicator, Territory
+from .selectors.publications import staff_indicators
+from .selectors.territories import staff_territories
 
 
 class PublicationForm(forms.Form):
@@ -24,6 +28,12 @@ class PublicationForm(forms.Form):
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea, required=False)
     schedule_now = forms.BooleanField(label=_("Schedule the release now"), required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An NSI releases its own country's indicators for its own country's territories.
+        self.fields["indicators"].queryset = staff_indicators(user).filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["territory"].queryset = staff_territories(user)  # type: ignore[attr-defined]
 
 
 class ScheduleForm(forms.Form):

@@ -19,7 +19,9 @@ def previous_published_values(
     broken down by a dimension the file does not carry are skipped unless they are totals,
     so each key gets one comparable value.
     """
-    indicator = Indicator.objects.filter(code=indicator_code).only("pk").first()
+    # The hook names a code only; codes repeat across NSIs, but their territory codes do not,
+    # so another country's namesake contributes no matching key.
+    indicator = Indicator.objects.filter(code=indicator_code).only("pk").order_by("pk").first()
     if indicator is None:
         return {}
     ids = current_publication_ids(now=timezone.now(), indicator_id=indicator.pk)

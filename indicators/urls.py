@@ -10,6 +10,17 @@ urlpatterns = [
     path("indicators/", views.catalogue, name="catalogue"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator-detail"),
     path("indicators/<str:code>/subscribe/", views.indicator_subscribe, name="indicator-subscribe"),
+    # The canonical address: the owner NSI's SDMX agency id, then the code (unique per owner).
+    path(
+        "indicators/<str:agency>/<str:code>/",
+        views.indicator_detail,
+        name="indicator-owned-detail",
+    ),
+    path(
+        "indicators/<str:agency>/<str:code>/subscribe/",
+        views.indicator_subscribe,
+        name="indicator-owned-subscribe",
+    ),
     path("releases/", views.release_calendar, name="release-calendar"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
     path("city/", views.city_dashboard, name="city-dashboard"),

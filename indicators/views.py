@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,8 +33,10 @@ from .selectors.publications import (
     current_publication_ids,
     public_version,
     publications_visible,
+    staff_publications,
 )
 from .services.subscriptions import subscription_create
+from .urls_public import indicator_page_url
 
 
 def _services() -> Any:
@@ -61,14 +64,43 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _public_indicator(code: str) -> Indicator:
-    return get_object_or_404(dashboards.public_indicators(), code=code)
+class AmbiguousIndicator(Exception):
+    """A bare code that several owners' public indicators share."""
+
+    def __init__(self, matches: list[Indicator]) -> None:
+        super().__init__("ambiguous indicator code")
+        self.matches = matches
+
+
+def _public_indicator(code: str, agency: str | None = None) -> Indicator:
+    """The public indicator /indicators/[<AGENCY>/]<CODE>/ names (404 if none is public)."""
+    qs = dashboards.public_indicators().filter(code=code)
+    if agency is not None:
+        qs = qs.filter(owner__agency_id__iexact=agency)
+    matches = list(qs[:20])
+    if not matches:
+        raise Http404
+    if len(matches) > 1:
+        raise AmbiguousIndicator(matches)
+    return matches[0]
+
+
+def _choose(request: HttpRequest, ambiguous: AmbiguousIndicator) -> HttpResponse:
+    """The bare code names indicators of several NSIs: list them (each links its own page)."""
+    return render(
+        request,
+        "indicators/catalogue.html",
+        {"indicators": ambiguous.matches, "topics": [], "q": "", "topic": "", "sdg": ""},
+    )
 
 
 @public_page
-def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_detail(request: HttpRequest, code: str, agency: str | None = None) -> HttpResponse:
     """Chart, data table, metadata, SDG target, lineage, downloads and a subscribe form."""
-    indicator = _public_indicator(code)
+    try:
+        indicator = _public_indicator(code, agency)
+    except AmbiguousIndicator as ambiguous:
+        return _choose(request, ambiguous)
     chosen = {dim: request.GET.get(dim, "") for dim in indicator.dimension_ids}
     rows = dashboards.released_series(indicator, dims=chosen)
     lineage = {
@@ -96,9 +128,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-def indicator_subscribe(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_subscribe(request: HttpRequest, code: str, agency: str | None = None) -> HttpResponse:
     """Follow an indicator: accounts at once, e-mail addresses after confirmation."""
-    indicator = _public_indicator(code)
+    try:
+        indicator = _public_indicator(code, agency)
+    except AmbiguousIndicator as ambiguous:
+        return _choose(request, ambiguous)
     form = SubscribeForm(request.POST)
     ok = False
     if form.is_valid():
@@ -116,7 +151,7 @@ def indicator_subscribe(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(reverse("subscription-manage"))
     if not ok and form.errors:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect(reverse("indicators:indicator-detail", args=[code]))
+    return redirect(indicator_page_url(indicator))
 
 
 @public_page
@@ -133,7 +168,10 @@ def release_calendar(request: HttpRequest) -> HttpResponse:
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One released version: what it contains and when it came out (NSI staff: any state)."""
     publication = get_object_or_404(
-        publications_visible(user=request.user).prefetch_related("indicators"), pk=pk
+        publications_visible(user=request.user).prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.select_related("owner"))
+        ),
+        pk=pk,
     )
     public = set(dashboards.public_indicators().values_list("pk", flat=True))
     return render(
@@ -156,9 +194,11 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
     pilot_ids = [p.pk for p in pilots]
     targets = dashboards.pilot_targets(pilots)
     codes = {t["indicator"] for t in targets}
+    # Policy targets name codes, unique per NSI: the pilots' own countries' indicators.
+    countries = {p.country_id for p in pilots}
     indicators = dashboards.public_indicators().filter(
         pk__in=Publication.objects.filter(pilot_id__in=pilot_ids).values("indicators")
-    ) | dashboards.public_indicators().filter(code__in=codes)
+    ) | dashboards.public_indicators().filter(code__in=codes, owner__country_id__in=countries)
     following = dashboards.followed_indicators(request.user)
     charts = []
     for indicator in indicators.distinct().order_by("code")[:12]:
@@ -196,7 +236,13 @@ def data_need_create(request: HttpRequest) -> HttpResponse:
         pk__in=member_org_ids(request.user, ACTING_ROLES), kind__in=LOCAL_GOVERNMENT_KINDS
     ).first()
     pilot = Pilot.objects.filter(local_government=city).select_related("nsi").first()
-    nsi = pilot.nsi if pilot else Organisation.objects.filter(kind="nsi").first()
+    nsi = (
+        pilot.nsi
+        if pilot
+        else Organisation.objects.filter(kind="nsi", country_id=getattr(city, "country_id", None))
+        .order_by("pk")
+        .first()
+    )
     if city is None or nsi is None:
         raise Http404
     ok, need = call_service(
@@ -233,7 +279,7 @@ def data_need_create(request: HttpRequest) -> HttpResponse:
 @nsi_only
 def publication_create(request: HttpRequest) -> HttpResponse:
     """Create a draft publication, optionally scheduling it at once."""
-    form = PublicationForm(request.POST or None)
+    form = PublicationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         schedule_now = data.pop("schedule_now")
@@ -263,7 +309,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
 @nsi_only
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A publication for NSI staff, with the form to schedule it."""
-    publication = get_object_or_404(publications_visible(user=request.user), pk=pk)
+    publication = get_object_or_404(staff_publications(request.user), pk=pk)
     form = ScheduleForm(initial={"release_at": publication.release_at})
     return render(
         request,
@@ -275,7 +321,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @nsi_only
 @require_POST
 def publication_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(publications_visible(user=request.user), pk=pk)
+    publication = get_object_or_404(staff_publications(request.user), pk=pk)
     form = ScheduleForm(request.POST)
     if form.is_valid():
         call_service(

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AgreementState, AgreementType, Domain, RequestFrequency
 from .models import Organisation
+
+
+def partner_choices(nsi_offices: Any) -> Any:
+    """Active partner organisations of the offices' countries (an NSI works in its own)."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .exclude(kind__in=["nsi", "nsi_regional"])
+        .filter(country_id__in=nsi_offices.values("country_id"))
+    )
 
 
 class DeclineForm(forms.Form):
@@ -55,9 +66,7 @@ class AgreementForm(forms.Form):
     def __init__(self, *args: object, nsi_offices: object = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["nsi"].queryset = nsi_offices  # type: ignore[attr-defined]
-        self.fields["partners"].queryset = Organisation.objects.filter(is_active=True).exclude(  # type: ignore[attr-defined]
-            kind__in=["nsi", "nsi_regional"]
-        )
+        self.fields["partners"].queryset = partner_choices(nsi_offices)  # type: ignore[attr-defined]
 
 
 class AgreementTransitionForm(forms.Form):
@@ -103,7 +112,5 @@ class DataRequestForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["requester"].queryset = nsi_offices  # type: ignore[attr-defined]
-        self.fields["provider"].queryset = Organisation.objects.filter(is_active=True).exclude(  # type: ignore[attr-defined]
-            kind__in=["nsi", "nsi_regional"]
-        )
+        self.fields["provider"].queryset = partner_choices(nsi_offices)  # type: ignore[attr-defined]
         self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]

@@ -16,9 +16,10 @@ from ddms_platform.core.models import AuditEntry
 from ddms_platform.core.permissions import (
     NSI_KINDS,
     is_acting_nsi_staff,
-    is_nsi_staff,
+    is_admin,
     member_org_ids,
     scope_to_orgs,
+    staff_country_ids,
 )
 
 from .models import (
@@ -37,11 +38,15 @@ from .models import (
     Policy,
 )
 
-AGREEMENT_PATHS = ("party_links__organisation",)
-PILOT_PATHS = ("partners", "local_government")
+# The NSI (first path) gives the row its country: its staff see the row (scope_to_orgs).
+AGREEMENT_PATHS = ("nsi", "party_links__organisation")
+PILOT_PATHS = ("nsi", "partners", "local_government")
 PLAN_PATHS = (
+    "owner",
+    "pilot__nsi",
     "pilot__partners",
     "pilot__local_government",
+    "agreement__nsi",
     "agreement__party_links__organisation",
 )
 
@@ -51,26 +56,48 @@ def can_manage_registry(user: Any) -> bool:
     return is_acting_nsi_staff(user)
 
 
+def home_nsi(user: Any) -> Organisation | None:
+    """The NSI the user works for: one it is a member of, else its regional office's parent."""
+    mine = member_org_ids(user)
+    if not mine:
+        return None
+    nsis = Organisation.objects.filter(kind="nsi", is_active=True).order_by("pk")
+    return nsis.filter(pk__in=mine).first() or nsis.filter(children__pk__in=mine).first()
+
+
 def country_list() -> QuerySet[Country]:
     """Every country (reference data)."""
     return Country.objects.all()
 
 
 def organisation_list(user: Any) -> QuerySet[Organisation]:
-    """NSI staff see every organisation; others their own and the NSI with its offices."""
+    """NSI staff see their country's organisations; others their own and the NSI with its
+    offices of their own organisations' countries; admins all."""
     qs = Organisation.objects.select_related("country", "parent")
-    if is_nsi_staff(user):
+    if is_admin(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    return qs.filter(Q(pk__in=member_org_ids(user)) | Q(kind__in=NSI_KINDS))
+    countries = staff_country_ids(user)
+    if countries:
+        return qs.filter(country_id__in=countries)
+    mine = member_org_ids(user)
+    home = Organisation.objects.filter(pk__in=mine).values("country_id")
+    return qs.filter(Q(pk__in=mine) | Q(kind__in=NSI_KINDS, country_id__in=home))
 
 
 def user_list(user: Any) -> QuerySet[Any]:
-    """Accounts the user may name: all for NSI staff, else members of its own organisations."""
+    """Accounts the user may name: NSI staff those of their country's organisations (and
+    accounts without any membership yet), others members of their own organisations; admins
+    all."""
     users = get_user_model().objects.filter(is_active=True)
-    if is_nsi_staff(user):
+    if is_admin(user):
         return users
+    countries = staff_country_ids(user)
+    if countries:
+        return users.filter(
+            Q(memberships__organisation__country_id__in=countries) | Q(memberships__isnull=True)
+        ).distinct()
     return users.filter(memberships__organisation_id__in=member_org_ids(user)).distinct()
 
 
@@ -167,8 +194,11 @@ def activity_list(user: Any) -> QuerySet[Activity]:
 
 
 def article_list(user: Any) -> QuerySet[KnowledgeArticle]:
-    """Published articles for everyone; drafts for NSI staff only."""
+    """Published articles for everyone; drafts for the NSI staff of the author's country."""
     qs = KnowledgeArticle.objects.select_related("author_organisation", "case_study")
-    if is_nsi_staff(user):
+    if is_admin(user):
         return qs
+    countries = staff_country_ids(user)
+    if countries:
+        return qs.filter(Q(is_published=True) | Q(author_organisation__country_id__in=countries))
     return qs.filter(is_published=True)

@@ -19,7 +19,13 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from ddms_platform.core.permissions import NSI_KINDS, is_admin, is_nsi_staff, member_org_ids
+from ddms_platform.core.permissions import (
+    NSI_KINDS,
+    is_admin,
+    is_nsi_staff,
+    member_org_ids,
+    staff_country_ids,
+)
 
 from .choices import RequestState, RunStatus
 from .models import DataRequest, Organisation, Submission, ValidationRun
@@ -29,15 +35,19 @@ from .models.requests import OPEN_REQUEST_STATES
 def requests_visible_to(user: Any) -> QuerySet[DataRequest]:
     """Requests the user may see: its organisations ask or are asked (drafts: askers only).
 
-    NSI staff see every request except another organisation's unsent draft; admins see all.
+    NSI staff see every request of their country (asker or asked there) except another
+    organisation's unsent draft; admins see all.
     """
     qs = DataRequest.objects.all()
     if is_admin(user):
         return qs
     orgs = member_org_ids(user)
     condition = Q(requester_id__in=orgs) | (Q(provider_id__in=orgs) & ~Q(state=RequestState.DRAFT))
-    if is_nsi_staff(user):
-        condition |= Q(requester__kind__in=NSI_KINDS) | ~Q(state=RequestState.DRAFT)
+    countries = staff_country_ids(user)
+    if countries:
+        condition |= (Q(requester__kind__in=NSI_KINDS) | ~Q(state=RequestState.DRAFT)) & (
+            Q(requester__country_id__in=countries) | Q(provider__country_id__in=countries)
+        )
     elif not orgs:
         return qs.none()
     return qs.filter(condition)
@@ -125,11 +135,15 @@ def traffic_light(on_time: float | None, first_pass: float | None) -> tuple[str,
 def fulfilment_organisations(user: Any) -> QuerySet[Organisation]:
     """Organisations whose fulfilment record the user may read.
 
-    NSI staff: every organisation that has been asked for data; others: their own.
+    NSI staff: every organisation of their country that has been asked for data (admins: of
+    every country); others: their own.
     """
     if is_nsi_staff(user):
         asked = DataRequest.objects.exclude(state=RequestState.DRAFT).values("provider_id")
-        return Organisation.objects.filter(pk__in=asked).order_by("name", "pk")
+        orgs = Organisation.objects.filter(pk__in=asked)
+        if not is_admin(user):
+            orgs = orgs.filter(country_id__in=staff_country_ids(user))
+        return orgs.order_by("name", "pk")
     return Organisation.objects.filter(pk__in=member_org_ids(user)).order_by("name", "pk")
 
 

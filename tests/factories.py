@@ -200,6 +200,7 @@ class KnowledgeArticleFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"article-{n}")
     kind = choices.ArticleKind.GUIDELINE
     body = "<p>Guidance.</p>"
+    author_organisation = factory.LazyFunction(default_nsi)
     is_published = True
     published_at = factory.LazyFunction(timezone.now)
 

@@ -100,3 +100,40 @@ class ScopedModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer whose generated foreign-key fields are VisiblePKs."""
 
     serializer_related_field = VisiblePK
+
+
+class _SelectorMixin:
+    """A related field resolving among the rows `selector(user)` returns: for bodies whose ids
+    must name rows the user may *act on*, which can be fewer than those it may read (NSI staff
+    read every country's released indicators but write only their own country's)."""
+
+    context: dict[str, Any]
+
+    def __init__(self, selector: Selector, **kwargs: Any) -> None:
+        self.selector = selector
+        super().__init__(**kwargs)  # type: ignore[call-arg]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        request = self.context.get("request")
+        return self.selector(getattr(request, "user", None)).prefetch_related(None)
+
+
+class SelectedPK(_SelectorMixin, serializers.PrimaryKeyRelatedField):
+    """A primary key among `selector(user)`'s rows; any other is 'does not exist'."""
+
+    def __init__(self, selector: Selector, model: type[Model], **kwargs: Any) -> None:
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = model._default_manager.all()
+        super().__init__(selector, **kwargs)
+
+
+class SelectedSlug(_SelectorMixin, serializers.SlugRelatedField):
+    """A slug (code) among `selector(user)`'s rows; any other is 'does not exist'."""
+
+    def __init__(
+        self, selector: Selector, model: type[Model], slug_field: str, **kwargs: Any
+    ) -> None:
+        kwargs["slug_field"] = slug_field
+        if not kwargs.get("read_only"):
+            kwargs["queryset"] = model._default_manager.all()
+        super().__init__(selector, **kwargs)

@@ -33,7 +33,13 @@ from ddms_platform.core.httpcache import (
 from ddms_platform.core.permissions import scope_to_orgs
 from partnerships.models import Pilot
 
-from ..exports import dataflow_id, stream_csv, stream_json, stream_sdmx_csv
+from ..exports import (
+    indicator_dataflow_id,
+    sdmx_agency_id,
+    stream_csv,
+    stream_json,
+    stream_sdmx_csv,
+)
 from ..models import Indicator
 from ..selectors.monitoring import pilot_monitoring
 from ..selectors.open_data import (
@@ -49,7 +55,12 @@ from ..selectors.publications import calendar_entries, public_version
 from . import serializers
 
 FILTER_PARAMS = [
-    OpenApiParameter("indicator", str, description="Indicator code(s), comma-separated"),
+    OpenApiParameter(
+        "indicator",
+        str,
+        description="Indicator code(s), comma-separated; OWNER:CODE names one NSI's indicator",
+    ),
+    OpenApiParameter("owner", str, description="Owning NSI(s) by SDMX agency id, comma-separated"),
     OpenApiParameter("territory", str, description="Territory code(s), comma-separated"),
     OpenApiParameter("period_from", str, description="First period: 2020, 2020-Q1 or 2020-03"),
     OpenApiParameter("period_to", str, description="Last period (inclusive)"),
@@ -80,6 +91,7 @@ class SeriesView(OpenDataView):
     @extend_schema(
         parameters=[
             OpenApiParameter("territory", str),
+            OpenApiParameter("owner", str, description="The owning NSI's SDMX agency id"),
             OpenApiParameter("period_from", str),
             OpenApiParameter("period_to", str),
         ],
@@ -93,7 +105,7 @@ class SeriesView(OpenDataView):
         etag, last = _validators(request, now, f"series:{code}")
         body = cached_body("series", etag)
         if body is None:
-            found = open_indicator(code, now=now)
+            found = open_indicator(code, now=now, owner=request.query_params.get("owner", ""))
             if found is None:
                 return HttpResponse(
                     orjson.dumps(error_body(404, "not_found", "Not found.")),
@@ -150,7 +162,8 @@ def _indicator_meta(indicator: Indicator) -> dict[str, Any]:
         "decimals": indicator.decimals,
         "dimensions": indicator.dimensions,
         "sdg_targets": indicator.sdg_targets,
-        "dataflow": dataflow_id(indicator.code),
+        "owner": sdmx_agency_id(indicator),
+        "dataflow": indicator_dataflow_id(indicator),
     }
 
 
@@ -181,7 +194,12 @@ class DownloadView(OpenDataView):
             filters = ObservationFilter.from_query(params, dimensions=declared_dimensions(codes))
             indicator = None
             if fmt == "sdmx.csv":
-                found = open_indicator(codes[0], now=now) if len(codes) == 1 else None
+                owners = query_list(params, "owner")
+                found = (
+                    open_indicator(codes[0], now=now, owner=owners[0] if len(owners) == 1 else "")
+                    if len(codes) == 1
+                    else None
+                )
                 indicator = found[0] if found else None
                 if indicator is None:
                     return HttpResponse(
@@ -199,7 +217,9 @@ class DownloadView(OpenDataView):
             stream = tee_to_cache("download", etag, self._stream(fmt, filters, now, indicator))
         if not_modified(request, etag, last):
             return not_modified_response(etag, last)  # type: ignore[no-any-return]
-        name = f"{codes[0]}.sdmx.csv" if fmt == "sdmx.csv" else f"observations.{fmt}"
+        name = (
+            f"{codes[0].replace(':', '_')}.sdmx.csv" if fmt == "sdmx.csv" else f"observations.{fmt}"
+        )
         content: Iterable[bytes] = [body] if body is not None else (stream or iter(()))
         response = StreamingHttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -6,7 +6,10 @@ from typing import Any
 
 from rest_framework import serializers
 
+from ddms_platform.core.scoping import SelectedPK, SelectedSlug
 from partnerships.models import Organisation, Pilot, Submission
+from partnerships.selectors import organisation_list, pilot_list
+from partnerships.selectors_requests import submissions_visible_to
 
 from ..models import (
     Indicator,
@@ -16,17 +19,32 @@ from ..models import (
     ReleasedObservation,
     Territory,
 )
+from ..selectors.publications import staff_indicators
+from ..selectors.territories import staff_territories
+
+
+# Ids and codes in bodies name rows of the writer's own country only (see core.scoping).
+def _own_territory(**kwargs: Any) -> SelectedSlug:
+    return SelectedSlug(staff_territories, Territory, "code", **kwargs)
 
 
 class TerritorySerializer(serializers.ModelSerializer):
-    parent: serializers.SlugRelatedField[Territory] = serializers.SlugRelatedField(  # type: ignore[assignment]
-        slug_field="code", queryset=Territory.objects.all(), allow_null=True, required=False
-    )
+    parent = _own_territory(allow_null=True, required=False)  # type: ignore[assignment]
+    country = serializers.CharField(source="country_id", read_only=True)
 
     class Meta:
         model = Territory
-        fields = ["id", "code", "level", "parent", "name_en", "name_sr_latn", "name_sr_cyrl"]
-        read_only_fields = ["id"]
+        fields = [
+            "id",
+            "country",
+            "code",
+            "level",
+            "parent",
+            "name_en",
+            "name_sr_latn",
+            "name_sr_cyrl",
+        ]
+        read_only_fields = ["id", "country"]
 
 
 class TerritoryImportSerializer(serializers.Serializer):
@@ -34,9 +52,10 @@ class TerritoryImportSerializer(serializers.Serializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    source_organisations = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Organisation.objects.all(), required=False
-    )
+    source_organisations = SelectedPK(organisation_list, Organisation, many=True, required=False)
+    # The owning NSI's SDMX agency id: with the code, it names the indicator everywhere.
+    owner = serializers.CharField(source="owner.agency_id", read_only=True)
+    country = serializers.CharField(source="owner.country_id", read_only=True)
     sdg_targets = serializers.ListField(child=serializers.CharField(), required=False)
     dimensions = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False
@@ -46,6 +65,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = [
             "id",
+            "owner",
+            "country",
             "code",
             "name_en",
             "name_sr_latn",
@@ -61,7 +82,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "min_cell_count",
             "is_active",
         ]
-        read_only_fields = ["id"]
+        read_only_fields = ["id", "owner", "country"]
 
 
 class PublicIndicatorSerializer(IndicatorSerializer):
@@ -98,8 +119,8 @@ class ObservationSerializer(serializers.ModelSerializer):
 
 
 class ObservationLoadSerializer(serializers.ModelSerializer):
-    submission = serializers.PrimaryKeyRelatedField(queryset=Submission.objects.all())
-    indicator = serializers.SlugRelatedField(slug_field="code", queryset=Indicator.objects.all())
+    submission = SelectedPK(submissions_visible_to, Submission)
+    indicator = SelectedSlug(staff_indicators, Indicator, "code")
     mapping = serializers.JSONField(
         help_text='{"territory": col, "period": col, "value": col, "dimensions": {dim: col}, '
         '"status": col?, "count": col?}'
@@ -167,15 +188,9 @@ class OpenDataObservationSerializer(serializers.Serializer):
 
 
 class PublicationSerializer(serializers.ModelSerializer):
-    indicators = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Indicator.objects.all()
-    )
-    territory = serializers.SlugRelatedField(
-        slug_field="code", queryset=Territory.objects.all(), allow_null=True, required=False
-    )
-    pilot = serializers.PrimaryKeyRelatedField(
-        queryset=Pilot.objects.all(), allow_null=True, required=False
-    )
+    indicators = SelectedSlug(staff_indicators, Indicator, "code", many=True)
+    territory = _own_territory(allow_null=True, required=False)
+    pilot = SelectedPK(pilot_list, Pilot, allow_null=True, required=False)
     diff_summary = serializers.JSONField(read_only=True)
 
     class Meta:

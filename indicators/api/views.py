@@ -9,13 +9,15 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.httpcache import CachedPublicReadMixin
 from ddms_platform.core.permissions import IsNSIStaff, PublicReadNSIWrite, is_nsi_staff
+from ddms_platform.core.scoping import visible_queryset
 
 from .. import services
 from ..models import Indicator, Observation, ObservationLoad, Publication, Territory
@@ -25,11 +27,55 @@ from ..selectors.publications import (
     public_version,
     publications_visible,
     released_observations_visible,
+    staff_indicators,
+    staff_publications,
 )
+from ..selectors.territories import staff_territories
 from . import filters, serializers
 
 
-class TerritoryViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
+class AmbiguousCode(APIException):
+    """Two visible rows share the code (two countries' ELEC_HH): name the owner too."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "ambiguous_code"
+    default_detail = "Several rows have this code; name the owner as OWNER:CODE."
+
+
+class OwnedCodeLookupMixin:
+    """Detail URLs by code, unique per owner: `CODE` while one visible row has it, else
+    `OWNER:CODE` (or `?owner=OWNER`); OWNER is the field `owner_lookup` names (an NSI's SDMX
+    agency id, a territory's country code)."""
+
+    owner_lookup = "owner__agency_id"
+    kwargs: dict[str, Any]
+
+    def get_object(self) -> Any:
+        qs = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        value = str(self.kwargs["code"])
+        request: Request = self.request  # type: ignore[attr-defined]
+        owner = request.query_params.get("owner", "")
+        if ":" in value:
+            owner, value = value.split(":", 1)
+        qs = qs.filter(code=value)
+        if owner:
+            qs = qs.filter(**{f"{self.owner_lookup}__iexact": owner})
+        found = list(qs[:2])
+        if not found:
+            raise Http404
+        if len(found) > 1:
+            raise AmbiguousCode()
+        self.check_object_permissions(request, found[0])  # type: ignore[attr-defined]
+        return found[0]
+
+
+def _writing(request: Request) -> bool:
+    # Writes and transitions find their object among the writer's own country's rows only,
+    # so a foreign id answers 404 exactly like a missing one (reads may show public rows).
+    return request.method not in SAFE_METHODS
+
+
+class TerritoryViewSet(OwnedCodeLookupMixin, CachedPublicReadMixin, viewsets.ModelViewSet):
     """Territories: public to read, NSI staff write (one at a time or a CSV import)."""
 
     content_version = staticmethod(public_version)
@@ -42,7 +88,11 @@ class TerritoryViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"[^/]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
+    owner_lookup = "country_id"
+
     def get_queryset(self) -> QuerySet[Territory]:
+        if _writing(self.request):
+            return staff_territories(self.request.user).select_related("parent")
         return Territory.objects.select_related("parent").filter(is_active=True)
 
     def perform_create(self, serializer: Any) -> None:
@@ -67,7 +117,7 @@ class TerritoryViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
         return Response(result)
 
 
-class IndicatorViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
+class IndicatorViewSet(OwnedCodeLookupMixin, CachedPublicReadMixin, viewsets.ModelViewSet):
     """The indicator catalogue: indicators with a public release; NSI staff see and edit all."""
 
     content_version = staticmethod(public_version)
@@ -88,6 +138,8 @@ class IndicatorViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Indicator]:
         if getattr(self, "swagger_fake_view", False):
             return Indicator.objects.none()
+        if _writing(self.request):
+            return staff_indicators(self.request.user).prefetch_related("source_organisations")
         return indicators_visible(self.request.user).prefetch_related("source_organisations")
 
     def perform_create(self, serializer: Any) -> None:
@@ -109,7 +161,9 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.ObservationFilter
 
     def get_queryset(self) -> QuerySet[Observation]:
-        return Observation.objects.select_related("indicator", "territory")
+        return visible_queryset(Observation, self.request.user).select_related(
+            "indicator", "territory"
+        )
 
 
 class ObservationLoadViewSet(
@@ -125,7 +179,7 @@ class ObservationLoadViewSet(
     filterset_fields = ["status", "submission"]
 
     def get_queryset(self) -> QuerySet[ObservationLoad]:
-        return ObservationLoad.objects.select_related("indicator")
+        return visible_queryset(ObservationLoad, self.request.user).select_related("indicator")
 
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
@@ -176,11 +230,9 @@ class PublicationViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Publication]:
-        return (
-            publications_visible(user=self.request.user)
-            .select_related("territory")
-            .prefetch_related("indicators")
-        )
+        user = self.request.user
+        qs = staff_publications(user) if _writing(self.request) else publications_visible(user=user)
+        return qs.select_related("territory").prefetch_related("indicators")
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.publication_create(

@@ -56,8 +56,14 @@ def pilot_monitoring(*, pilot: Pilot, now: dt.datetime | None = None) -> list[di
     policies = list(pilot.policies.prefetch_related("targets"))
     targets = [t for p in policies for t in p.targets.all()]
     codes = {t.indicator_code for t in targets}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
-    territory = Territory.objects.filter(code=pilot.territory_code).first()
+    # Codes are unique per NSI: a pilot's targets name its own country's indicators.
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(code__in=codes, owner__country_id=pilot.country_id)
+    }
+    territory = Territory.objects.filter(
+        country_id=pilot.country_id, code=pilot.territory_code
+    ).first()
     pubs = current_publication_ids(now=now)
     series: dict[str, list[tuple[dt.date, str, float]]] = {c: [] for c in indicators}
     if territory is not None and indicators and pubs:

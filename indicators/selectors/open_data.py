@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import FloatField, QuerySet
+from django.db.models import FloatField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
@@ -20,6 +20,7 @@ from .publications import current_publication_ids
 # Query parameters with a meaning of their own; any other one filters a dimension.
 RESERVED_PARAMS = {
     "indicator",
+    "owner",
     "territory",
     "period_from",
     "period_to",
@@ -34,11 +35,19 @@ def query_list(params: QueryDict, name: str) -> list[str]:
     return [v.strip() for raw in params.getlist(name) for v in raw.split(",") if v.strip()]
 
 
+def split_owner(value: str) -> tuple[str, str]:
+    """("SORS", "ELEC_HH") from "SORS:ELEC_HH"; ("", code) from a bare code. Codes are
+    unique per owner (an NSI's SDMX agency id), so OWNER:CODE names one indicator."""
+    owner, sep, code = value.partition(":")
+    return (owner, code) if sep else ("", value)
+
+
 @dataclass
 class ObservationFilter:
     """Filters shared by the series endpoint and the bulk downloads."""
 
     indicators: list[str] = field(default_factory=list)
+    owners: list[str] = field(default_factory=list)
     territories: list[str] = field(default_factory=list)
     period_from: dt.date | None = None
     period_to: dt.date | None = None
@@ -77,6 +86,7 @@ class ObservationFilter:
                 )
         return cls(
             indicators=split("indicator"),
+            owners=split("owner"),
             territories=split("territory"),
             period_from=bounds["period_from"],
             period_to=bounds["period_to"],
@@ -86,7 +96,19 @@ class ObservationFilter:
     def apply(self, qs: QuerySet[ReleasedObservation]) -> QuerySet[ReleasedObservation]:
         """Narrow a released-observation queryset by these filters."""
         if self.indicators:
-            qs = qs.filter(indicator_code__in=self.indicators)
+            wanted = Q()
+            for value in self.indicators:
+                owner, code = split_owner(value)
+                one = Q(indicator_code=code)
+                if owner:
+                    one &= Q(indicator__owner__agency_id__iexact=owner)
+                wanted |= one
+            qs = qs.filter(wanted)
+        if self.owners:
+            agencies = Q()
+            for owner in self.owners:
+                agencies |= Q(indicator__owner__agency_id__iexact=owner)
+            qs = qs.filter(agencies)
         if self.territories:
             qs = qs.filter(territory_code__in=self.territories)
         if self.period_from:
@@ -121,21 +143,37 @@ def open_observations(
 def declared_dimensions(codes: Iterable[str] = ()) -> list[str]:
     """The dimension ids declared by these indicators (by every indicator when none given)."""
     qs = Indicator.objects.all()
-    wanted = list(codes)
+    wanted = [split_owner(c)[1] for c in codes]
     if wanted:
         qs = qs.filter(code__in=wanted)
     return sorted({dim for dims in qs.values_list("dimensions", flat=True) for dim in dims or {}})
 
 
 def open_indicator(
-    code: str, *, now: dt.datetime | None = None
+    code: str, *, now: dt.datetime | None = None, owner: str = ""
 ) -> tuple[Indicator, list[int]] | None:
-    """The indicator and its current public releases; None if it has none (embargoed)."""
-    indicator = Indicator.objects.filter(code=code).first()
-    if indicator is None:
-        return None
-    ids = current_publication_ids(now=now, indicator_id=indicator.pk)
-    return (indicator, ids) if ids else None
+    """The indicator and its current public releases; None if it has none (embargoed).
+
+    `code` may be OWNER:CODE (or `owner` given); a bare code that two owners' public
+    indicators share is ambiguous (DomainError), an embargoed namesake does not count.
+    """
+    qualified, code = split_owner(code)
+    owner = owner or qualified
+    qs = Indicator.objects.select_related("owner").filter(code=code)
+    if owner:
+        qs = qs.filter(owner__agency_id__iexact=owner)
+    found = []
+    for indicator in qs.order_by("pk")[:10]:
+        ids = current_publication_ids(now=now, indicator_id=indicator.pk)
+        if ids:
+            found.append((indicator, ids))
+    if len(found) > 1:
+        raise DomainError(
+            f"Several NSIs publish an indicator {code!r}: name one as OWNER:CODE "
+            f"({', '.join(f'{i.owner.agency_id}:{i.code}' for i, _ids in found)}).",
+            code="ambiguous_code",
+        )
+    return found[0] if found else None
 
 
 SERIES_COLUMNS = ("id", "territory", "period", "dims", "value", "status")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from ddms_platform.core.httpcache import ContentVersion, content_generation
-from ddms_platform.core.permissions import is_nsi_staff
+from ddms_platform.core.permissions import is_admin, staff_country_ids
 
 from ..choices import RELEASABLE_STATES
 from ..models import Indicator, Publication, ReleasedObservation, Territory
@@ -27,12 +27,35 @@ def released_q(now: dt.datetime, prefix: str = "") -> Q:
     return Q(**{f"{prefix}state__in": RELEASABLE_STATES, f"{prefix}release_at__lte": now})
 
 
+def own_country_publications_q(user: Any, prefix: str = "") -> Q | None:
+    """The releases of the NSI staff's own country (by the owner of their indicators or their
+    pilot's country); None for admins (every release), Q(pk__in=[]) for everyone else."""
+    if is_admin(user):
+        return None
+    countries = staff_country_ids(user)
+    if not countries:
+        return Q(pk__in=[])
+    owned = Publication.objects.filter(
+        Q(indicators__owner__country_id__in=countries) | Q(pilot__country_id__in=countries)
+    ).values("pk")
+    return Q(**{f"{prefix}pk__in": owned})
+
+
 def publications_visible(*, user: Any, now: dt.datetime | None = None) -> QuerySet[Publication]:
-    """Releases the viewer may see: all for NSI staff, released ones for everyone else."""
+    """Releases the viewer may see: NSI staff all of their own country's, everyone the
+    released ones of every country; admins all."""
     qs = Publication.objects.all()
-    if is_nsi_staff(user):
+    own = own_country_publications_q(user)
+    if own is None:
         return qs
-    return qs.filter(released_q(now or timezone.now()))
+    return qs.filter(released_q(now or timezone.now()) | own)
+
+
+def staff_publications(user: Any) -> QuerySet[Publication]:
+    """The releases NSI staff work on: their own country's, in every state (admins: all)."""
+    own = own_country_publications_q(user)
+    qs = Publication.objects.all()
+    return qs if own is None else qs.filter(own)
 
 
 def publications_released(*, now: dt.datetime | None = None) -> QuerySet[Publication]:
@@ -57,11 +80,13 @@ def current_publication_ids(
 def released_observations_visible(
     *, user: Any, now: dt.datetime | None = None
 ) -> QuerySet[ReleasedObservation]:
-    """Frozen values the viewer may see: NSI staff all, others those of released versions."""
+    """Frozen values the viewer may see: those of released versions, and NSI staff every value
+    of their own country's releases (admins all)."""
     qs = ReleasedObservation.objects.all()
-    if is_nsi_staff(user):
+    own = own_country_publications_q(user, prefix="publication__")
+    if own is None:
         return qs
-    return qs.filter(released_q(now or timezone.now(), prefix="publication__"))
+    return qs.filter(released_q(now or timezone.now(), prefix="publication__") | own)
 
 
 # Per process: the last version read from the database, reused until the next release time,
@@ -167,11 +192,22 @@ def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
 
 
 def indicators_visible(user: Any) -> QuerySet[Indicator]:
-    """The catalogue: every indicator for NSI staff; for others the active ones with a public
-    release (an indicator whose first release is still embargoed does not exist yet)."""
-    qs = Indicator.objects.all()
-    if is_nsi_staff(user):
+    """The catalogue: the active indicators with a public release, of every country (an
+    indicator whose first release is still embargoed does not exist yet); NSI staff also every
+    indicator their own country's NSI owns; admins all."""
+    qs = Indicator.objects.select_related("owner")
+    if is_admin(user):
         return qs
-    return qs.filter(
+    public = Q(
         is_active=True, pk__in=Indicator.objects.filter(publications__in=current_publication_ids())
     )
+    countries = staff_country_ids(user)
+    if countries:
+        return qs.filter(public | Q(owner__country_id__in=countries))
+    return qs.filter(public)
+
+
+def staff_indicators(user: Any) -> QuerySet[Indicator]:
+    """The indicators NSI staff work on: their own country's NSI's (admins: all)."""
+    qs = Indicator.objects.select_related("owner")
+    return qs if is_admin(user) else qs.filter(owner__country_id__in=staff_country_ids(user))

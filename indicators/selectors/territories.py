@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ddms_platform.core.permissions import scope_to_countries
+
 from ..models import Territory
 
 MAX_DEPTH = 6
@@ -19,3 +25,9 @@ def territory_with_descendants(root: Territory) -> list[int]:
             break
         ids.extend(frontier)
     return ids
+
+
+def staff_territories(user: Any) -> QuerySet[Territory]:
+    """The active territories NSI staff may write to or name: their own country's (admins:
+    all)."""
+    return scope_to_countries(Territory.objects.filter(is_active=True), user, "country_id")

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError
-from ddms_platform.core.permissions import is_admin, member_org_ids, require_nsi_staff
+from ddms_platform.core.permissions import is_admin, require_nsi_staff
 from partnerships.choices import OrganisationKind
 from partnerships.models import Organisation
+from partnerships.selectors import home_nsi
 
 from ..models import Indicator
 
@@ -89,13 +90,9 @@ def indicator_owner_for(actor: Any, owner: Organisation | None = None) -> Organi
             raise DomainError("An indicator's owner must be an NSI.", code="invalid", field="owner")
         require_nsi_staff(actor, country=owner.country_id)
         return owner
-    mine = member_org_ids(actor)
-    candidates = Organisation.objects.filter(kind=OrganisationKind.NSI, is_active=True)
-    found = (
-        candidates.filter(pk__in=mine).order_by("pk").first()
-        or candidates.filter(children__pk__in=mine).order_by("pk").first()
-        or (candidates.order_by("pk").first() if is_admin(actor) else None)
-    )
+    found = home_nsi(actor)
+    if found is None and is_admin(actor):
+        found = Organisation.objects.filter(kind=OrganisationKind.NSI).order_by("pk").first()
     if found is None:
         raise DomainError(
             "Name the NSI that owns the indicator.", code="owner_required", field="owner"

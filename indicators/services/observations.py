@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ddms_platform import tabular
 from ddms_platform.core.audit import audit_record
-from ddms_platform.core.errors import DomainError
+from ddms_platform.core.errors import DomainError, NotPermitted
 from ddms_platform.core.jobs import JobRunner
 from ddms_platform.core.permissions import require_nsi_staff
 from partnerships.choices import RequestState, RunStatus
@@ -154,7 +154,10 @@ def _prepare(
 
     codes = col["territory"]
     known = dict(
-        Territory.objects.filter(code__in=codes.unique().tolist()).values_list("code", "pk")
+        # Territory codes are unique per country: the indicator owner's country's.
+        Territory.objects.filter(
+            country_id=indicator.owner.country_id, code__in=codes.unique().tolist()
+        ).values_list("code", "pk")
     )
     territory_id = codes.map(known)
     bad = territory_id.isna()
@@ -268,11 +271,21 @@ def _observations(
         )
 
 
+def require_load_rights(actor: Any, submission: Submission, indicator: Indicator) -> None:
+    """Only staff of the indicator owner's country load, and only a submission of a request
+    asked in that country (NotPermitted otherwise)."""
+    require_nsi_staff(actor, country=indicator.owner.country_id)
+    request = submission.request
+    countries = {request.requester.country_id, request.provider.country_id}
+    if indicator.owner.country_id not in countries:
+        raise NotPermitted("The submission belongs to another country's request.")
+
+
 def observations_load(
     *, submission: Submission, mapping: Any, indicator: Indicator, actor: Any
 ) -> dict[str, Any]:
     """Load an accepted submission into observations; any bad row rejects the whole file."""
-    require_nsi_staff(actor)
+    require_load_rights(actor, submission, indicator)
     _check_loadable(submission)
     parsed_mapping = Mapping.parse(mapping, indicator)
     try:
@@ -351,7 +364,7 @@ def observation_load_request(
     *, submission: Submission, mapping: Any, indicator: Indicator, actor: Any
 ) -> ObservationLoad:
     """Record a load job (after checking what can be checked now) and queue it after commit."""
-    require_nsi_staff(actor)
+    require_load_rights(actor, submission, indicator)
     _check_loadable(submission)
     Mapping.parse(mapping, indicator)
     load = ObservationLoad.objects.create(

@@ -35,11 +35,53 @@ BATCH_SIZE = 5000
 DIFF_LIMIT = 10_000
 
 
+def publication_country_ids(
+    indicators: Iterable[Indicator], pilot: Any = None, territory: Territory | None = None
+) -> set[str]:
+    """The countries a release belongs to: its indicators' owners', its pilot's, its
+    territory's (one, for a well-formed release)."""
+    countries = {i.owner.country_id for i in indicators}
+    if pilot is not None:
+        countries.add(pilot.country_id)
+    if territory is not None:
+        countries.add(territory.country_id)
+    return countries
+
+
+def require_publication_staff(
+    actor: Any,
+    publication: Publication | None = None,
+    *,
+    indicators: Iterable[Indicator] | None = None,
+    pilot: Any = None,
+    territory: Territory | None = None,
+) -> None:
+    """Staff of the release's own country only; a release spans one country."""
+    require_nsi_staff(actor)
+    if publication is not None:
+        indicators = (
+            publication.indicators.select_related("owner") if indicators is None else indicators
+        )
+        pilot = pilot or publication.pilot
+        territory = territory or publication.territory
+    countries = publication_country_ids(indicators or [], pilot, territory)
+    if len(countries) > 1:
+        raise DomainError(
+            "A release covers one country: its indicators, pilot and territory must all belong "
+            "to it.",
+            code="mixed_countries",
+        )
+    for country in countries:
+        require_nsi_staff(actor, country=country)
+
+
 def _scope_territory_ids(publication: Publication) -> list[int] | None:
     """Territories the release covers (its territory or pilot city, with descendants)."""
     root = publication.territory
     if root is None and publication.pilot is not None:
-        root = Territory.objects.filter(code=publication.pilot.territory_code).first()
+        root = Territory.objects.filter(
+            country_id=publication.pilot.country_id, code=publication.pilot.territory_code
+        ).first()
         if root is None:
             raise DomainError(
                 f"The pilot's territory code {publication.pilot.territory_code!r} is not a "
@@ -63,13 +105,13 @@ def publication_create(
     period_to: dt.date | None = None,
 ) -> Publication:
     """Start a new release series with a draft version 1."""
-    require_nsi_staff(actor)
+    indicators = list(indicators)
+    require_publication_staff(actor, indicators=indicators, pilot=pilot, territory=territory)
     if Publication.objects.filter(series=series).exists():
         raise DomainError(
             f"The series {series!r} exists; revise its latest version instead.",
             code="series_exists",
         )
-    indicators = list(indicators)
     if not indicators:
         raise DomainError("A release needs at least one indicator.", code="no_indicators")
     publication = Publication.objects.create(
@@ -256,7 +298,7 @@ def publication_schedule(
     *, actor: Any, publication: Publication, release_at: dt.datetime, now: dt.datetime | None = None
 ) -> Publication:
     """Freeze the values and put the release on the calendar; embargoed until `release_at`."""
-    require_nsi_staff(actor)
+    require_publication_staff(actor, publication)
     now = now or timezone.now()
     publication = _lock(publication)
     LIFECYCLE.check(publication.state, S.SCHEDULED)
@@ -284,7 +326,7 @@ def publication_unschedule(
     *, actor: Any, publication: Publication, now: dt.datetime | None = None
 ) -> Publication:
     """Take a scheduled release off the calendar before its time (its frozen values go)."""
-    require_nsi_staff(actor)
+    require_publication_staff(actor, publication)
     now = now or timezone.now()
     publication = _lock(publication)
     LIFECYCLE.check(publication.state, S.DRAFT)
@@ -331,7 +373,7 @@ def publication_publish(
     *, actor: Any, publication: Publication, now: dt.datetime | None = None
 ) -> Publication:
     """Release now: a draft is frozen first; a scheduled release is brought forward."""
-    require_nsi_staff(actor)
+    require_publication_staff(actor, publication)
     now = now or timezone.now()
     publication = _lock(publication)
     LIFECYCLE.check(publication.state, S.PUBLISHED)
@@ -363,7 +405,7 @@ def publish_due_releases(*, now: dt.datetime | None = None) -> list[int]:
 @transaction.atomic
 def publication_revise(*, actor: Any, publication: Publication) -> Publication:
     """Start the next version of a release series as a draft that will supersede this one."""
-    require_nsi_staff(actor)
+    require_publication_staff(actor, publication)
     publication = _lock(publication)
     if publication.state == S.DRAFT:
         raise DomainError(
@@ -401,7 +443,7 @@ def publication_revise(*, actor: Any, publication: Publication) -> Publication:
 @transaction.atomic
 def publication_update(*, actor: Any, publication: Publication, **fields: Any) -> Publication:
     """Edit a draft's title, notes, scope or indicators (released versions are revised)."""
-    require_nsi_staff(actor)
+    require_publication_staff(actor, publication)
     publication = _lock(publication)
     if publication.state != S.DRAFT:
         raise DomainError(
@@ -410,6 +452,14 @@ def publication_update(*, actor: Any, publication: Publication, **fields: Any) -
         )
     fields.pop("series", None)
     indicators = fields.pop("indicators", None)
+    if indicators is not None:
+        indicators = list(indicators)
+    require_publication_staff(
+        actor,
+        indicators=indicators if indicators is not None else list(publication.indicators.all()),
+        pilot=fields.get("pilot", publication.pilot),
+        territory=fields.get("territory", publication.territory),
+    )
     before = snapshot(publication, ("title", "notes", "territory_id", "pilot_id"))
     for name, value in fields.items():
         setattr(publication, name, value)

@@ -16,6 +16,7 @@ from ddms_platform.core.permissions import require_nsi_staff
 
 from ..choices import Audience
 from ..models import Activity, CommunicationPlan, KnowledgeArticle, Organisation
+from ..selectors import home_nsi
 from ._common import apply_fields, check_choice_list, check_tags, record_change, record_create
 
 PLAN_FIELDS = ("title", "pilot", "agreement", "owner", "objectives", "audiences", "key_messages")
@@ -147,6 +148,9 @@ def article_create(
     require_nsi_staff(actor)
     article = KnowledgeArticle(title=title, kind=kind, slug=slug or unique_slug(title))
     fields = dict(fields)
+    # The author's NSI gives a draft its country: only that country's staff see it.
+    if fields.get("author_organisation") is None:
+        fields["author_organisation"] = home_nsi(actor)
     if "body" in fields:
         fields["body"] = article_body_clean(fields["body"])
     if "tags" in fields:

@@ -53,7 +53,7 @@ def test_city_staff_subscribe_to_an_indicator(web, pages):
     assert web.page.url.endswith("/city/")
     web.page.locator("canvas[data-chart]").first.wait_for()
     web.screenshot("city-home")
-    web.page.locator("form[action$='/indicators/EN-1/subscribe/'] button").first.click()
+    web.page.locator("form[action$='/EN-1/subscribe/'] button").first.click()
     web.page.wait_for_url("**/subscriptions/")
     assert "EN-1" in web.page.locator("#subscription-list").inner_text()
     assert Subscription.objects.filter(user=pages.city_user, indicators=pages.indicator).exists()

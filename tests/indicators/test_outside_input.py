@@ -42,6 +42,7 @@ def test_it_refuses_a_lookup_on_the_series_endpoint(api, published):
     assert response.status_code == 400
     assert response.json()["error"]["allowed"] == [
         "indicator",
+        "owner",
         "page",
         "page_size",
         "period_from",

@@ -54,7 +54,7 @@ def test_one_second_before_release_anonymous_sees_nothing_anywhere(world, api, r
         assert seen[key] == 404, key
     assert seen["json"] == b"[]"
     assert seen["csv"].decode().strip().splitlines() == [
-        "indicator,territory,period,dimensions,value,status,publication"
+        "indicator,territory,period,dimensions,value,status,publication,owner"
     ]
     assert seen["sdmx"] == 400
     assert seen["calendar"] == [

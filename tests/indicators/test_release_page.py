@@ -12,7 +12,9 @@ def test_it_shows_a_released_version_to_anyone(client, pages):
     assert response.status_code == 200
     html = response.content.decode()
     assert pages.published.title in html
-    assert f'href="/indicators/{pages.indicator.code}/"' in html
+    # The canonical address carries the owner NSI's agency id (codes are unique per owner).
+    agency = pages.indicator.owner.agency_id
+    assert f'href="/indicators/{agency}/{pages.indicator.code}/"' in html
 
 
 def test_it_hides_an_embargoed_release_from_the_public(client, pages):

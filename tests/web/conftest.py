@@ -167,6 +167,7 @@ def pages(world: SimpleNamespace) -> SimpleNamespace:
     )
     w.embargoed.indicators.add(w.indicator, w.secret_indicator)
     w.draft_publication = Publication.objects.create(series="draft", title="Draft release")
+    w.draft_publication.indicators.set([w.indicator])
     for pub, value, period in ((w.published, "4.25", "2024"), (w.embargoed, "987654.321", "2025")):
         for sex in ("", "F"):
             ReleasedObservation.objects.create(

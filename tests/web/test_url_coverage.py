@@ -126,6 +126,12 @@ def _web_recipes() -> dict[str, Recipe]:
         "indicators:indicator-subscribe": Recipe(
             "city_user", "/indicators/EN-1/subscribe/", "post"
         ),
+        "indicators:indicator-owned-detail": Recipe(
+            None, lambda w: f"/indicators/{w.nsi.agency_id}/EN-1/"
+        ),
+        "indicators:indicator-owned-subscribe": Recipe(
+            "city_user", lambda w: f"/indicators/{w.nsi.agency_id}/EN-1/subscribe/", "post"
+        ),
         "indicators:release-calendar": Recipe(None, "/releases/"),
         "indicators:release-detail": Recipe(None, lambda w: f"/releases/{w.published.pk}/"),
         "indicators:city-dashboard": Recipe("city_user", "/city/"),

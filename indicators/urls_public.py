@@ -1,0 +1,17 @@
+"""The public addresses of indicators, which carry their owner (codes are unique per NSI)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+
+def indicator_page_url(indicator: Any, action: str = "") -> str:
+    """/indicators/<AGENCY>/<CODE>/ (or …/subscribe/); the bare /indicators/<CODE>/ when the
+    owner has no agency id."""
+    agency = indicator.owner.agency_id
+    suffix = "-subscribe" if action == "subscribe" else "-detail"
+    if agency:
+        return reverse(f"indicators:indicator-owned{suffix}", args=[agency, indicator.code])
+    return reverse(f"indicators:indicator{suffix}", args=[indicator.code])
