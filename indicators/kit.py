@@ -33,23 +33,11 @@ from partnerships.models import (
 )
 
 from .models import Indicator, KitImport, Publication
+from .services.network import ADOPTED_FIELDS
 
 KIT_VERSION = 1
 MAX_KIT_BYTES = 5 * 1024 * 1024
-INDICATOR_KEYS = (
-    "code",
-    "name_en",
-    "name_sr_latn",
-    "name_sr_cyrl",
-    "description",
-    "unit",
-    "topic",
-    "sdg_targets",
-    "methodology",
-    "dimensions",
-    "decimals",
-    "min_cell_count",
-)
+INDICATOR_KEYS = ("code", *ADOPTED_FIELDS)
 REQUEST_KEYS = ("title", "purpose", "legal_basis", "frequency", "table_schema", "dialect")
 POLICY_KEYS = ("name", "kind", "description", "url")
 TARGET_KEYS = (

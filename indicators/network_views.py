@@ -3,11 +3,6 @@ cross-city comparison and the replication kit (docs/network.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +16,7 @@ from ddms_platform.core.permissions import (
     is_network_reader,
     is_nsi_staff,
 )
-from ddms_platform.web.helpers import call_service
+from ddms_platform.web.helpers import call_service, only_for
 from partnerships.selectors import pilot_list
 from partnerships.selectors_network import (
     fulfilment_by_country,
@@ -41,18 +36,8 @@ from .selectors.publications import publications_released
 from .services import kit as kit_services
 from .services import network as services
 
-
-def network_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Network pages answer 404 to anyone who is neither NSI staff nor coordinator."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_network_reader(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Network pages answer 404 to anyone who is neither NSI staff nor coordinator.
+network_only = only_for(is_network_reader)
 
 
 def _acting_staff(request: HttpRequest) -> None:

@@ -43,6 +43,7 @@ from ..models import ComparabilityGroup, Indicator, IndicatorAdoption, KitImport
 from ..selectors import network as selectors
 from ..services import kit as kit_services
 from ..services import network as services
+from ..services.network import ADOPTED_FIELDS
 
 
 class NetworkReader(BasePermission):
@@ -75,16 +76,7 @@ class SharedIndicatorSerializer(serializers.ModelSerializer):
             "code",
             "owner",
             "country",
-            "name_en",
-            "name_sr_latn",
-            "name_sr_cyrl",
-            "description",
-            "unit",
-            "topic",
-            "sdg_targets",
-            "methodology",
-            "dimensions",
-            "decimals",
+            *(f for f in ADOPTED_FIELDS if f != "min_cell_count"),
             "shared_at",
         ]
         read_only_fields = fields

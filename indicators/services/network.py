@@ -15,22 +15,10 @@ from ddms_platform.core.sharing import network_share_set
 
 from ..models import ComparabilityGroup, Indicator, IndicatorAdoption
 from ..selectors.network import own_indicator_list
-from .indicators import indicator_create, indicator_owner_for
+from .indicators import INDICATOR_FIELDS, indicator_create, indicator_owner_for
 
 # What an adoption copies: the concept, methodology, unit and dimensions stay the source's.
-ADOPTED_FIELDS = (
-    "name_en",
-    "name_sr_latn",
-    "name_sr_cyrl",
-    "description",
-    "unit",
-    "topic",
-    "sdg_targets",
-    "methodology",
-    "dimensions",
-    "decimals",
-    "min_cell_count",
-)
+ADOPTED_FIELDS = tuple(f for f in INDICATOR_FIELDS if f not in ("code", "is_active"))
 
 
 @transaction.atomic
