@@ -24,8 +24,8 @@ from .services.network import indicator_share
 
 @admin.register(Territory)
 class TerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
-    list_display = ("code", "name_en", "name_sr_cyrl", "level", "parent")
-    list_filter = ("level",)
+    list_display = ("code", "country", "name_en", "name_sr_cyrl", "level", "parent")
+    list_filter = ("country", "level")
     search_fields = ("code", "name_en", "name_sr_latn", "name_sr_cyrl")
     list_select_related = ("parent",)
     readonly_fields = ("audit_trail",)
@@ -33,8 +33,9 @@ class TerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(AuditTrailMixin, admin.ModelAdmin):
-    list_display = ("code", "name_en", "unit", "topic", "decimals", "min_cell_count")
-    list_filter = ("topic", "shared_with_network")
+    list_display = ("code", "owner", "name_en", "unit", "topic", "decimals", "min_cell_count")
+    list_filter = ("owner__country", "owner", "topic", "shared_with_network")
+    list_select_related = ("owner",)
     search_fields = ("code", "name_en", "name_sr_latn")
     filter_horizontal = ("source_organisations",)
     readonly_fields = ("shared_with_network", "shared_at", "shared_by", "audit_trail")
@@ -44,7 +45,7 @@ class IndicatorAdmin(AuditTrailMixin, admin.ModelAdmin):
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
     list_display = ("indicator", "territory", "period", "dims_key", "value", "status", "submission")
-    list_filter = ("status", "period_type", "indicator")
+    list_filter = ("indicator__owner__country", "status", "period_type", "indicator")
     list_select_related = ("indicator", "territory")
     raw_id_fields = ("submission", "territory", "indicator")
 
@@ -55,14 +56,14 @@ class ObservationAdmin(admin.ModelAdmin):
 @admin.register(ObservationLoad)
 class ObservationLoadAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("id", "submission", "indicator", "status", "queued_at", "finished_at")
-    list_filter = ("status",)
+    list_filter = ("indicator__owner__country", "status")
     readonly_fields = ("audit_trail",)
 
 
 @admin.register(Publication)
 class PublicationAdmin(AuditTrailMixin, admin.ModelAdmin):
-    list_display = ("title", "series", "version", "state", "release_at")
-    list_filter = ("state",)
+    list_display = ("title", "series", "version", "state", "release_at", "pilot")
+    list_filter = ("pilot__country", "indicators__owner__country", "state")
     search_fields = ("title", "series")
     readonly_fields = (
         "state",

@@ -11,11 +11,11 @@ class IndicatorsConfig(AppConfig):
         # notify never imports this app; the app that owns an event says who hears of it.
         # partnerships never imports this app either: it offers hooks, filled in here.
         from partnerships.dashboards import register_overview_section
-        from partnerships.demo import register_demo_loader
+        from partnerships.demo import register_demo_accounts, register_demo_loader
         from partnerships.plausibility import register_previous_values
         from partnerships.references import register_code_lists
 
-        from . import dashboards, demo
+        from . import dashboards, demo, demo_network, demo_sharing
         from .code_lists import code_list_keys
         from .notifications import register_handlers
         from .plausibility import previous_published_values
@@ -23,6 +23,9 @@ class IndicatorsConfig(AppConfig):
         register_handlers()
         register_previous_values(previous_published_values)
         register_demo_loader(demo.load)
+        register_demo_loader(demo_network.load)  # the second, synthetic country
+        register_demo_accounts(demo_network.ACCOUNTS)
+        register_demo_accounts(demo_sharing.ACCOUNTS)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
         register_visibility()

@@ -421,6 +421,18 @@ REGISTRY_LOADERS: list[DemoLoader] = [
 EXTRA_LOADERS: list[DemoLoader] = []
 
 
+# Accounts of the apps' demo loaders (username, role, organisation key, membership role),
+# shown by `logins_banner` like the registry's own.
+EXTRA_ACCOUNTS: list[tuple[str, str, str | None, str | None]] = []
+
+
+def register_demo_accounts(accounts: list[tuple[str, str, str | None, str | None]]) -> None:
+    """Add an app's demo accounts (once) to the logins banner."""
+    for account in accounts:
+        if account not in EXTRA_ACCOUNTS:
+            EXTRA_ACCOUNTS.append(account)
+
+
 def register_demo_loader(loader: DemoLoader) -> None:
     """Add an app's demo loader (once), to run after the registry's."""
     if loader not in EXTRA_LOADERS:
@@ -452,10 +464,11 @@ def logins_table(logins: list[tuple[str, str, str]]) -> str:
 
 def logins_banner() -> str:
     """The logins table for `run_platform`, when the demo accounts exist ("" otherwise)."""
+    accounts = [*ACCOUNTS, *EXTRA_ACCOUNTS]
     existing = set(
         get_user_model()
-        .objects.filter(username__in=[a[0] for a in ACCOUNTS])
+        .objects.filter(username__in=[a[0] for a in accounts])
         .values_list("username", flat=True)
     )
-    logins = [(u, label, demo_password(u)) for u, label, _o, _r in ACCOUNTS if u in existing]
+    logins = [(u, label, demo_password(u)) for u, label, _o, _r in accounts if u in existing]
     return logins_table(logins) if logins else ""

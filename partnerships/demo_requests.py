@@ -219,28 +219,33 @@ class Delivery:
     filename: str
     content: bytes
     due_in_days: int = -30
+    # Who asks: the NSI office (key in ctx.orgs) and its staff account (username in ctx.users).
+    requester: str = "regional"
+    nsi_user: str = "nsi.manager"
+    pilot: str = "pilot"  # key in ctx.objects
+    legal_basis: str = "Law on Official Statistics, Art. 28 (synthetic demo)."
 
 
-def _nsi_actor(ctx: Any) -> Any:
-    return ctx.users["nsi.manager"]
+def _nsi_actor(ctx: Any, spec: Delivery | None = None) -> Any:
+    return ctx.users[spec.nsi_user if spec is not None else "nsi.manager"]
 
 
 def _create_and_send(ctx: Any, *, spec: Delivery, due_on: dt.date) -> DataRequest:
     request = request_services.request_create(
-        actor=_nsi_actor(ctx),
+        actor=_nsi_actor(ctx, spec),
         direction=RequestDirection.ACQUISITION,
         title=spec.title,
         purpose=f"{spec.purpose} {SYNTHETIC}",
-        legal_basis="Law on Official Statistics, Art. 28 (synthetic demo).",
-        requester=ctx.orgs["regional"],
+        legal_basis=spec.legal_basis,
+        requester=ctx.orgs[spec.requester],
         provider=ctx.orgs[spec.provider],
         agreement=ctx.objects[spec.agreement],
-        pilot=ctx.objects.get("pilot"),
+        pilot=ctx.objects.get(spec.pilot),
         table_schema=spec.schema,
         frequency=spec.frequency,
         due_on=due_on,
     )
-    return request_services.request_send(request=request, actor=_nsi_actor(ctx))
+    return request_services.request_send(request=request, actor=_nsi_actor(ctx, spec))
 
 
 def deliver(ctx: Any, spec: Delivery) -> DataRequest:
@@ -260,7 +265,7 @@ def deliver(ctx: Any, spec: Delivery) -> DataRequest:
     if run is None or run.status != RunStatus.PASSED:
         report = run.report if run is not None else None
         raise DomainError(f"The demo file {spec.filename} did not validate: {report}")
-    return request_services.request_accept(request=request, actor=_nsi_actor(ctx))
+    return request_services.request_accept(request=request, actor=_nsi_actor(ctx, spec))
 
 
 def latest_submission(request: DataRequest) -> Submission:

@@ -74,7 +74,7 @@ def _transition_action(target: str) -> Any:
 @admin.register(Agreement)
 class AgreementAdmin(ServiceAdmin):
     list_display = ("reference", "title", "type", "state", "nsi", "signed_on", "ends_on")
-    list_filter = ("state", "type", "nsi")
+    list_filter = ("nsi__country", "state", "type", "nsi")
     search_fields = ("reference", "title", "goals", "party_links__organisation__name")
     list_select_related = ("nsi",)
     date_hierarchy = "created_at"
@@ -137,7 +137,12 @@ def publish_case_studies(modeladmin: admin.ModelAdmin, request: Any, queryset: A
 @admin.register(CaseStudy)
 class CaseStudyAdmin(ServiceAdmin):
     list_display = ("title", "agreement", "is_published", "published_at", "shared_with_network")
-    list_filter = ("is_published", "shared_with_network", "agreement__state")
+    list_filter = (
+        "agreement__nsi__country",
+        "is_published",
+        "shared_with_network",
+        "agreement__state",
+    )
     search_fields = ("title", "narrative", "agreement__reference")
     list_select_related = ("agreement",)
     readonly_fields = ("is_published", "published_at", *SHARING_READONLY)

@@ -24,7 +24,7 @@ class ActivityInline(admin.TabularInline):
 @admin.register(CommunicationPlan)
 class CommunicationPlanAdmin(ServiceAdmin):
     list_display = ("title", "pilot", "agreement", "owner")
-    list_filter = ("owner", "pilot")
+    list_filter = ("owner__country", "owner", "pilot")
     search_fields = ("title", "objectives", "key_messages")
     list_select_related = ("pilot", "agreement", "owner")
     autocomplete_fields = ("owner", "agreement")
@@ -38,7 +38,7 @@ class CommunicationPlanAdmin(ServiceAdmin):
 @admin.register(Activity)
 class ActivityAdmin(ServiceAdmin):
     list_display = ("title", "kind", "starts_at", "status", "plan", "attendees", "reach")
-    list_filter = ("kind", "status", "plan")
+    list_filter = ("plan__owner__country", "kind", "status", "plan")
     search_fields = ("title", "location", "outcome")
     list_select_related = ("plan",)
     date_hierarchy = "starts_at"
@@ -82,7 +82,7 @@ class KnowledgeArticleAdmin(ServiceAdmin):
         "shared_with_network",
         "author_organisation",
     )
-    list_filter = ("kind", "is_published", "shared_with_network")
+    list_filter = ("author_organisation__country", "kind", "is_published", "shared_with_network")
     search_fields = ("title", "summary", "body", "slug")
     list_select_related = ("author_organisation",)
     prepopulated_fields = {"slug": ("title",)}

@@ -59,7 +59,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ServiceAdmin):
-    list_display = ("name", "short_name", "kind", "country", "parent", "is_active")
+    list_display = ("name", "short_name", "kind", "country", "agency_id", "parent", "is_active")
     list_filter = ("kind", "country", "is_active")
     search_fields = ("name", "short_name", "email")
     list_select_related = ("country", "parent")
@@ -74,7 +74,7 @@ class OrganisationAdmin(ServiceAdmin):
 @admin.register(Contact)
 class ContactAdmin(ServiceAdmin):
     list_display = ("name", "organisation", "position", "email", "phone")
-    list_filter = ("organisation__kind",)
+    list_filter = ("organisation__country", "organisation__kind")
     search_fields = ("name", "email", "organisation__name")
     list_select_related = ("organisation",)
     create_service = staticmethod(services.contact_create)
@@ -99,7 +99,7 @@ class MembershipAdmin(AuditTrailMixin, admin.ModelAdmin):
     """Adds, re-roles and removes memberships through the membership services."""
 
     list_display = ("user", "organisation", "role", "created_at")
-    list_filter = ("role", "organisation__kind", "organisation")
+    list_filter = ("organisation__country", "role", "organisation__kind", "organisation")
     search_fields = ("user__username", "user__email", "organisation__name")
     list_select_related = ("user", "organisation")
     autocomplete_fields = ("organisation",)

@@ -106,7 +106,7 @@ class DataRequestAdmin(AuditTrailMixin, admin.ModelAdmin):
     """Requests; state changes go through the API/services, so `state` is read-only here."""
 
     list_display = ("title", "direction", "requester", "provider", "state", "due_on", "overdue")
-    list_filter = ("state", "direction", "frequency")
+    list_filter = ("requester__country", "state", "direction", "frequency")
     search_fields = ("title", "purpose", "requester__name", "provider__name")
     list_select_related = ("requester", "provider")
     raw_id_fields = ("requester", "provider", "agreement", "pilot", "created_by")
@@ -152,7 +152,7 @@ class SubmissionAdmin(ReadOnlyAdminMixin, AuditTrailMixin, admin.ModelAdmin):
     """Uploads, kept byte-for-byte; never edited."""
 
     list_display = ("__str__", "original_name", "format", "size", "encoding", "uploaded_at")
-    list_filter = ("format",)
+    list_filter = ("request__requester__country", "format")
     search_fields = ("original_name", "sha256", "request__title")
     list_select_related = ("request",)
     readonly_fields = (

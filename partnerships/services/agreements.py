@@ -152,7 +152,7 @@ def agreement_create(
     **fields: Any,
 ) -> Agreement:
     """Register a draft agreement with its parties (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=nsi.country_id)
     if "state" in fields:
         raise ValidationError({"state": ["A new agreement starts as a draft."]})
     agreement = Agreement(
@@ -184,7 +184,7 @@ def agreement_update(
     parties: Sequence[Mapping[str, Any]] | None = None,
 ) -> Agreement:
     """Change an agreement's terms and, when given, its parties; the state changes by transition."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=agreement.nsi.country_id)
     if "state" in data:
         raise ValidationError({"state": ["Use a transition to change the state."]})
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
@@ -206,7 +206,7 @@ def agreement_update(
 @transaction.atomic
 def agreement_transition(*, agreement: Agreement, target: str, actor: Any) -> Agreement:
     """Move an agreement along its lifecycle; illegal moves raise and change nothing."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=agreement.nsi.country_id)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     current = agreement.state
     AGREEMENT_LIFECYCLE.check(current, target)
@@ -266,7 +266,7 @@ def agreement_document_add(
     *, agreement: Agreement, title: str, upload: UploadedFile, actor: Any
 ) -> AgreementDocument:
     """Store a new immutable version of an agreement document, checked for size and type."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=agreement.nsi.country_id)
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": ["A document needs a title."]})
@@ -358,7 +358,7 @@ def case_study_create(
     **fields: Any,
 ) -> CaseStudy:
     """Write the lessons learned of an agreement with its objectives (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=agreement.nsi.country_id)
     case_study = CaseStudy(agreement=agreement, title=title)
     apply_fields(case_study, fields, CASE_STUDY_FIELDS, save=False)
     case_study.save()
@@ -381,7 +381,7 @@ def case_study_update(
     objectives: Sequence[Mapping[str, Any]] | None = None,
 ) -> CaseStudy:
     """Change a case study and, when given, replace its objectives (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=case_study.agreement.nsi.country_id)
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
     before, after = apply_fields(case_study, data, CASE_STUDY_FIELDS)
     if objectives is not None:
@@ -403,7 +403,7 @@ def case_study_publish(*, case_study: CaseStudy, actor: Any) -> KnowledgeArticle
     """Share a case study with other NSIs as a published knowledge-base entry."""
     from .communication import article_body_clean, unique_slug
 
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=case_study.agreement.nsi.country_id)
     case_study = CaseStudy.objects.select_for_update().get(pk=case_study.pk)
     now = timezone.now()
     article = case_study.articles.filter(kind=ArticleKind.CASE_STUDY).first()

@@ -53,10 +53,16 @@ def _clean_plan(plan: CommunicationPlan) -> None:
         )
 
 
+def _article_country(article: KnowledgeArticle) -> str | None:
+    """The country whose staff keep an article: its author organisation's (None: no author)."""
+    author = article.author_organisation
+    return author.country_id if author is not None else None
+
+
 @transaction.atomic
 def plan_create(*, actor: Any, title: str, owner: Organisation, **fields: Any) -> CommunicationPlan:
     """Write a communication plan for a pilot or an agreement (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=owner.country_id)
     plan = CommunicationPlan(title=title, owner=owner)
     apply_fields(plan, fields, PLAN_FIELDS, save=False, check=_clean_plan)
     plan.save()
@@ -69,7 +75,7 @@ def plan_update(
     *, plan: CommunicationPlan, actor: Any, data: Mapping[str, Any]
 ) -> CommunicationPlan:
     """Change a communication plan (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=plan.owner.country_id)
     plan = CommunicationPlan.objects.select_for_update().get(pk=plan.pk)
     before, after = apply_fields(plan, data, PLAN_FIELDS, save=False, check=_clean_plan)
     plan.save()
@@ -95,7 +101,7 @@ def activity_create(
     *, actor: Any, plan: CommunicationPlan, kind: str, title: str, starts_at: Any, **fields: Any
 ) -> Activity:
     """Add an activity (release, seminar, workshop, …) to a plan (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=plan.owner.country_id)
     activity = Activity(plan=plan, kind=kind, title=title, starts_at=starts_at)
     if getattr(actor, "is_authenticated", False):
         activity.owner = actor
@@ -109,7 +115,7 @@ def activity_create(
 @transaction.atomic
 def activity_update(*, activity: Activity, actor: Any, data: Mapping[str, Any]) -> Activity:
     """Change an activity, e.g. mark it done with its outcome figures (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=activity.plan.owner.country_id)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     before, after = apply_fields(activity, data, ACTIVITY_FIELDS, save=False)
     _clean_activity(activity)
@@ -167,7 +173,7 @@ def article_update(
     *, article: KnowledgeArticle, actor: Any, data: Mapping[str, Any]
 ) -> KnowledgeArticle:
     """Change an article; its body is sanitised again (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=_article_country(article))
     article = KnowledgeArticle.objects.select_for_update().get(pk=article.pk)
     data = dict(data)
     if "body" in data:
@@ -182,7 +188,7 @@ def article_update(
 @transaction.atomic
 def article_publish(*, article: KnowledgeArticle, actor: Any) -> KnowledgeArticle:
     """Make an article readable by every signed-in user (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=_article_country(article))
     article = KnowledgeArticle.objects.select_for_update().get(pk=article.pk)
     if not article.is_published:
         article.is_published, article.published_at = True, timezone.now()
@@ -200,7 +206,7 @@ def article_publish(*, article: KnowledgeArticle, actor: Any) -> KnowledgeArticl
 @transaction.atomic
 def article_unpublish(*, article: KnowledgeArticle, actor: Any) -> KnowledgeArticle:
     """Take an article back to draft (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=_article_country(article))
     article = KnowledgeArticle.objects.select_for_update().get(pk=article.pk)
     if article.is_published:
         article.is_published = False

@@ -74,7 +74,9 @@ def pilot_create(
     **fields: Any,
 ) -> Pilot:
     """Set up a pilot project in a city (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=nsi.country_id)
+    if getattr(country, "pk", country) != nsi.country_id:
+        raise ValidationError({"country": ["A pilot is in its NSI's country."]})
     pilot = Pilot(
         name=name,
         city=city,
@@ -107,7 +109,7 @@ def pilot_update(
     agreements: Sequence[Agreement] | None = None,
 ) -> Pilot:
     """Change a pilot and, when given, its partners and agreements (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=pilot.nsi.country_id)
     pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
     before, after = apply_fields(pilot, data, PILOT_FIELDS, save=False)
     _clean_pilot(pilot)
@@ -170,7 +172,7 @@ def policy_create(
     **fields: Any,
 ) -> Policy:
     """Record a policy a pilot supports, with the indicator targets that follow it."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=pilot.nsi.country_id)
     policy = Policy(pilot=pilot, name=name, kind=kind)
     apply_fields(policy, fields, POLICY_FIELDS, save=False)
     policy.save()
@@ -190,7 +192,7 @@ def policy_update(
     targets: Sequence[Mapping[str, Any]] | None = None,
 ) -> Policy:
     """Change a policy and, when given, replace its targets (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=policy.pilot.nsi.country_id)
     policy = Policy.objects.select_for_update().get(pk=policy.pk)
     before, after = apply_fields(policy, data, POLICY_FIELDS)
     if targets is not None:

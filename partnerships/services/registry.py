@@ -83,7 +83,7 @@ def organisation_create(
     *, actor: Any, name: str, kind: str, country: Any, **fields: Any
 ) -> Organisation:
     """Register an organisation (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=getattr(country, "pk", country))
     org = Organisation(name=name, kind=kind, country=country)
     apply_fields(org, fields, ORGANISATION_FIELDS, save=False, check=_check_agency)
     _check_parent(org)
@@ -97,7 +97,7 @@ def organisation_update(
     *, organisation: Organisation, actor: Any, data: Mapping[str, Any]
 ) -> Organisation:
     """Change an organisation's details (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=organisation.country_id)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before, after = apply_fields(org, data, ORGANISATION_FIELDS, check=_check_agency)
     _check_parent(org)
@@ -156,7 +156,7 @@ def membership_add(
     role: str = MembershipRole.MEMBER,
 ) -> Membership:
     """Let a user act for an organisation with a role (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=organisation.country_id)
     if Membership.objects.filter(organisation=organisation, user=user).exists():
         raise ValidationError({"user": ["This user is already a member of the organisation."]})
     membership = Membership(organisation=organisation, user=user, role=role)
@@ -174,7 +174,7 @@ def membership_add(
 @transaction.atomic
 def membership_update(*, membership: Membership, actor: Any, role: str) -> Membership:
     """Change a member's role (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=membership.organisation.country_id)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     before, after = apply_fields(membership, {"role": role}, ("role",))
     if before:
@@ -191,7 +191,7 @@ def membership_update(*, membership: Membership, actor: Any, role: str) -> Membe
 @transaction.atomic
 def membership_remove(*, membership: Membership, actor: Any) -> None:
     """Stop a user acting for an organisation (NSI staff only)."""
-    require_nsi_staff(actor)
+    require_nsi_staff(actor, country=membership.organisation.country_id)
     audit_record(
         actor=actor,
         action="membership.remove",

@@ -56,7 +56,8 @@ MAX_COMMENT = 10_000
 def require_side(actor: Any, org: Organisation) -> None:
     """Raise NotPermitted unless `actor` acts for `org` (any NSI staff act for an NSI org)."""
     if org.kind in NSI_KINDS:
-        require_nsi_staff(actor)
+        # NSI staff act for the NSI offices of their own country only.
+        require_nsi_staff(actor, country=org.country_id)
     else:
         require_member(actor, org.pk)
 

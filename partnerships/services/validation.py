@@ -147,7 +147,7 @@ def validation_run_rerun(*, run: ValidationRun, actor: Any) -> ValidationRun:
     from ddms_platform.core.permissions import is_admin, require_nsi_staff
 
     if not is_admin(actor):
-        require_nsi_staff(actor)
+        require_nsi_staff(actor, country=run.submission.request.requester.country_id)
     with transaction.atomic():
         locked = ValidationRun.objects.select_for_update().get(pk=run.pk)
         if locked.status == RunStatus.QUEUED:

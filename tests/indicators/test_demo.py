@@ -28,7 +28,10 @@ def _csv(client, query: str = "") -> list[str]:
 
 def test_every_policy_target_names_a_described_synthetic_indicator(demo):
     codes = set(PolicyTarget.objects.values_list("indicator_code", flat=True))
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=codes)}
+    # The targets belong to the Serbian pilot: Serbia's indicators (codes are per owner).
+    indicators = {
+        i.code: i for i in Indicator.objects.filter(code__in=codes, owner__country_id="RS")
+    }
     assert set(indicators) == codes
     for indicator in indicators.values():
         assert indicator.unit and indicator.topic and indicator.sdg_targets
@@ -82,7 +85,7 @@ def test_public_pages_show_released_values_and_hide_the_embargoed_year(demo, cli
     assert any(line.startswith("ELEC_HH,RS-KG,2024-08,") for line in lines)
     assert any(line.startswith("PT_ACCESS,RS-KG,2024,sex=F,") for line in lines)
     assert not [line for line in lines if ",2025-" in line]
-    page = client.get("/indicators/ELEC_HH/")
+    page = client.get("/indicators/SORS/ELEC_HH/")
     assert page.status_code == 200 and b"2024-12" in page.content and b"2025-01" not in page.content
     calendar = client.get("/api/v1/release-calendar/").json()
     assert [e["released"] for e in calendar].count(False) == 1
@@ -97,3 +100,28 @@ def test_city_staff_follow_two_indicators(demo):
     follows = Subscription.objects.filter(user__username="city.staff", is_active=True)
     assert sorted(follows.values_list("indicators__code", flat=True)) == ["ELEC_HH", "PT_ACCESS"]
     assert all(s.confirmed_at for s in follows)
+
+
+def test_the_second_country_publishes_its_own_elec_hh_through_the_real_chain(demo, client):
+    owners = dict(Indicator.objects.filter(code="ELEC_HH").values_list("owner__agency_id", "pk"))
+    assert set(owners) == {"SORS", "MONSTAT"}
+    request = DataRequest.objects.get(title__startswith="Nikšić monthly household electricity")
+    assert request.state == "accepted" and request.requester.country_id == "ME"
+    assert request.submissions.get().validation_run.status == "passed"
+    release = Publication.objects.get(series="nk-energy-2024")
+    assert release.state == "published" and release.pilot.country_id == "ME"
+    assert (
+        Observation.objects.filter(
+            indicator_id=owners["MONSTAT"], submission__request=request
+        ).count()
+        == 36
+    )
+    sdmx = client.get("/api/v1/open-data/observations.sdmx.csv?indicator=MONSTAT:ELEC_HH")
+    body = b"".join(sdmx.streaming_content).decode()
+    assert "dataflow,MONSTAT:DF_ELEC_HH(1.0),I,M,ME-NK,2024-01," in body and "RS-KG" not in body
+    # The bare code names two public indicators: the page lists both owners' pages.
+    choose = client.get("/indicators/ELEC_HH/").content.decode()
+    assert 'href="/indicators/SORS/ELEC_HH/"' in choose
+    assert 'href="/indicators/MONSTAT/ELEC_HH/"' in choose
+    assert client.get("/api/v1/indicators/ELEC_HH/").status_code == 409
+    assert client.get("/api/v1/indicators/MONSTAT:ELEC_HH/").json()["owner"] == "MONSTAT"

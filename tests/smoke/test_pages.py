@@ -18,7 +18,7 @@ def test_each_role_signs_in_and_sees_its_home_page(web, username):
 
 
 def test_public_indicator_page_draws_its_chart(web):
-    response = web.go("/indicators/ELEC_HH/")
+    response = web.go("/indicators/SORS/ELEC_HH/")
     assert response.status == 200
     web.page.locator("canvas[data-chart]").first.wait_for()
     assert web.page.get_by_role("table").first.is_visible()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indicators import demo as indicators_demo
+from indicators import demo_network
 from partnerships import demo
 
 pytestmark = pytest.mark.django_db
@@ -19,4 +20,4 @@ def test_the_nsi_overview_shows_the_release_plan_from_the_indicators_app(client,
 
 def test_the_demo_runs_the_indicators_loader_after_the_registry():
     loaders = list(demo.EXTRA_LOADERS)
-    assert loaders == [indicators_demo.load]
+    assert loaders == [indicators_demo.load, demo_network.load]
