@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -426,7 +426,7 @@ EXTRA_LOADERS: list[DemoLoader] = []
 EXTRA_ACCOUNTS: list[tuple[str, str, str | None, str | None]] = []
 
 
-def register_demo_accounts(accounts: list[tuple[str, str, str | None, str | None]]) -> None:
+def register_demo_accounts(accounts: Sequence[tuple[str, str, str | None, str | None]]) -> None:
     """Add an app's demo accounts (once) to the logins banner."""
     for account in accounts:
         if account not in EXTRA_ACCOUNTS:

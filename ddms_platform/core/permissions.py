@@ -115,6 +115,17 @@ def scope_to_countries(qs: QuerySet[M], user: Any, *paths: str) -> QuerySet[M]:
     return qs.filter(condition)
 
 
+def country_member_user_ids(user: Any) -> Any:
+    """A sub-select of the accounts that are members of an organisation in one of the NSI
+    staff's countries: who their country's notifications go to (None for admins: everyone)."""
+    if is_admin(user):
+        return None
+    membership = apps.get_model(settings.DDMS_MEMBERSHIP_MODEL)
+    return membership.objects.filter(organisation__country_id__in=staff_country_ids(user)).values(
+        "user_id"
+    )
+
+
 def is_staff_of_country(user: Any, country_id: str | None, *, acting: bool = False) -> bool:
     """True for admins and for NSI staff of `country_id` (acting: manager or member role)."""
     if is_admin(user):

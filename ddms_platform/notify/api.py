@@ -13,11 +13,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.api import ApiRouter
-from ddms_platform.core.permissions import IsNSIStaff
+from ddms_platform.core.permissions import IsNSIStaff, country_member_user_ids
 from ddms_platform.core.scoping import ScopedFilterSet
 
 from .models import DeliveryAttempt, Notification
 from .services import notification_retry
+
+
+def notifications_visible(user: Any) -> QuerySet[Notification]:
+    """The delivery log an NSI's staff read: notifications to accounts of their own country's
+    organisations (e-mail-only subscribers' and everything else: admins only)."""
+    qs = Notification.objects.all()
+    users = country_member_user_ids(user)
+    return qs if users is None else qs.filter(user_id__in=users)
 
 
 class DeliveryAttemptSerializer(serializers.ModelSerializer):
@@ -84,7 +92,7 @@ class NotificationViewSet(
     search_fields = ["recipient_key", "email"]
 
     def get_queryset(self) -> QuerySet[Notification]:
-        qs = Notification.objects.select_related("event")
+        qs = notifications_visible(self.request.user).select_related("event")
         if self.action == "retrieve":
             qs = qs.prefetch_related("delivery_attempts")
         return qs.order_by("-id")

@@ -7,15 +7,17 @@ class NotifyConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from ddms_platform.core.permissions import is_nsi_staff
         from ddms_platform.core.scoping import register_visible
 
         from .models import OutboxEvent
 
-        # The delivery log is NSI staff's only; an event id names nothing for anyone else.
-        register_visible(
-            OutboxEvent,
-            lambda user: (
-                OutboxEvent.objects.all() if is_nsi_staff(user) else OutboxEvent.objects.none()
-            ),
-        )
+        # The delivery log is NSI staff's only, each NSI its own country's: an event id names
+        # an event one of whose notifications the user may read, nothing else.
+        def events(user: object) -> object:
+            from .api import notifications_visible
+
+            if not getattr(user, "is_authenticated", False):
+                return OutboxEvent.objects.none()
+            return OutboxEvent.objects.filter(pk__in=notifications_visible(user).values("event_id"))
+
+        register_visible(OutboxEvent, events)  # type: ignore[arg-type]

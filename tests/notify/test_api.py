@@ -7,15 +7,19 @@ import pytest
 from ddms_platform.core.models import AuditEntry
 from ddms_platform.notify.models import Notification
 from ddms_platform.notify.services import outbox_record
+from tests.factories import CountryFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def make(n: int, status: str = "failed") -> list[Notification]:
+    """Notifications to a member of a Serbian organisation (the world's NSI staff's country)."""
     event = outbox_record(kind="test.none")
+    recipient = MembershipFactory(organisation=OrganisationFactory()).user
     return [
         Notification.objects.create(
             event=event,
+            user=recipient,
             channel="email",
             recipient_key=f"email:{status}{i}",
             email=f"{status}{i}@example.org",
@@ -149,3 +153,18 @@ def test_the_admin_action_leaves_unknown_outcomes_alone(
         )
     notification.refresh_from_db()
     assert notification.status == "unknown" and smtp_sink.messages == []
+
+
+def test_nsi_staff_of_another_country_see_none_of_the_delivery_log(world, api):
+    make(2)
+    foreign_nsi = OrganisationFactory(
+        kind="nsi", country=CountryFactory(code="ME", name="Montenegro")
+    )
+    foreign = MembershipFactory(organisation=foreign_nsi, role="manager").user
+    (own,) = make(1)
+    listed = api(foreign).get("/api/v1/notifications/").json()
+    assert listed["count"] == 0
+    missing = api(foreign).get("/api/v1/notifications/999999/")
+    hidden = api(foreign).get(f"/api/v1/notifications/{own.pk}/")
+    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+    assert api(world.nsi_manager).get("/api/v1/notifications/").json()["count"] == 3
