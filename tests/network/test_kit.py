@@ -234,12 +234,14 @@ def test_a_bad_item_is_named_by_resource_and_position(net, api, kit) -> None:
 
 def test_code_lists_must_agree_with_the_indicators(net, api, kit) -> None:
     files = kit_files(kit.pilot, agency="RZS")
-    files["code_lists.csv"] = files["code_lists.csv"].replace(
-        b"ELEC_HH,sex,2,M", b"ELEC_HH,sex,2,X"
-    )
+    lines = files["code_lists.csv"].split(b"\r\n")
+    # The dimensions' order is the database's (PostgreSQL's jsonb orders keys): find the row.
+    row = lines.index(b"ELEC_HH,sex,2,M")
+    lines[row] = b"ELEC_HH,sex,2,X"
+    files["code_lists.csv"] = b"\r\n".join(lines)
     response = _upload(api, net.nsi_b_manager, net.pilot_b, _zip(files))
     assert response.status_code == 400
-    assert "row 3" in response.json()["error"]["fields"]["code_lists.csv"][0]
+    assert f"row {row + 1}:" in response.json()["error"]["fields"]["code_lists.csv"][0]
 
 
 def test_a_target_on_an_unknown_indicator_is_refused(net, api, kit) -> None:
