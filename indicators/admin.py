@@ -7,8 +7,19 @@ from typing import Any
 from django.contrib import admin
 
 from ddms_platform.core.admin import AuditTrailMixin
+from partnerships.admin.network import sharing_actions
 
-from .models import Indicator, Observation, ObservationLoad, Publication, Territory
+from .models import (
+    ComparabilityGroup,
+    Indicator,
+    IndicatorAdoption,
+    KitImport,
+    Observation,
+    ObservationLoad,
+    Publication,
+    Territory,
+)
+from .services.network import indicator_share
 
 
 @admin.register(Territory)
@@ -23,11 +34,12 @@ class TerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_display = ("code", "owner", "name_en", "unit", "topic", "decimals", "min_cell_count")
-    list_filter = ("owner__country", "owner", "topic")
+    list_filter = ("owner__country", "owner", "topic", "shared_with_network")
     list_select_related = ("owner",)
     search_fields = ("code", "name_en", "name_sr_latn")
     filter_horizontal = ("source_organisations",)
-    readonly_fields = ("audit_trail",)
+    readonly_fields = ("shared_with_network", "shared_at", "shared_by", "audit_trail")
+    actions = sharing_actions(indicator_share, "indicator", "indicators")
 
 
 @admin.register(Observation)
@@ -66,3 +78,51 @@ class PublicationAdmin(AuditTrailMixin, admin.ModelAdmin):
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         # The lifecycle (schedule, publish, revise) goes through the API and its services.
         return obj is None or obj.state == "draft"
+
+
+@admin.register(ComparabilityGroup)
+class ComparabilityGroupAdmin(AuditTrailMixin, admin.ModelAdmin):
+    list_display = ("code", "name_en", "created_at")
+    search_fields = ("code", "name_en")
+    filter_horizontal = ("indicators",)
+    readonly_fields = ("audit_trail",)
+
+
+@admin.register(IndicatorAdoption)
+class IndicatorAdoptionAdmin(admin.ModelAdmin):
+    """Adoptions are records of what happened: read only (adopt through the network pages)."""
+
+    list_display = ("adopted", "source", "organisation", "group", "adopted_at")
+    list_select_related = ("adopted", "source", "organisation", "group")
+    readonly_fields = ("source", "adopted", "group", "organisation", "adopted_by", "adopted_at")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(KitImport)
+class KitImportAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Replication-kit imports: read only (import through the network pages or the API)."""
+
+    list_display = ("pk", "pilot", "status", "sha256", "created_at", "applied_at")
+    list_filter = ("status",)
+    list_select_related = ("pilot",)
+    readonly_fields = (
+        "pilot",
+        "status",
+        "sha256",
+        "preview",
+        "created_by",
+        "applied_at",
+        "audit_trail",
+    )
+    exclude = ("package", "indicators")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -15,7 +15,7 @@ class IndicatorsConfig(AppConfig):
         from partnerships.plausibility import register_previous_values
         from partnerships.references import register_code_lists
 
-        from . import dashboards, demo, demo_network
+        from . import dashboards, demo, demo_network, demo_sharing
         from .code_lists import code_list_keys
         from .notifications import register_handlers
         from .plausibility import previous_published_values
@@ -25,6 +25,7 @@ class IndicatorsConfig(AppConfig):
         register_demo_loader(demo.load)
         register_demo_loader(demo_network.load)  # the second, synthetic country
         register_demo_accounts(demo_network.ACCOUNTS)
+        register_demo_accounts(demo_sharing.ACCOUNTS)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
         register_visibility()
@@ -37,7 +38,7 @@ def register_visibility() -> None:
     from ddms_platform.core.scoping import register_visible
 
     from . import models
-    from .selectors import publications
+    from .selectors import network, publications
 
     def staff_only(model: Any) -> Any:
         # Working rows: the NSI staff of the indicator owner's country only (admins: all).
@@ -53,6 +54,7 @@ def register_visibility() -> None:
         lambda user: publications.released_observations_visible(user=user),
     )
     register_visible(models.Observation, staff_only(models.Observation))
+    network.register_visibility()
     register_visible(models.ObservationLoad, staff_only(models.ObservationLoad))
 
 

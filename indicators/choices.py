@@ -61,3 +61,8 @@ RELEASABLE_STATES = (
     PublicationState.PUBLISHED,
     PublicationState.SUPERSEDED,
 )
+
+
+class KitImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed")
+    APPLIED = "applied", _("Applied")

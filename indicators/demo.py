@@ -17,7 +17,7 @@ from partnerships import demo as partnerships_demo
 from partnerships import demo_requests
 from partnerships.models import Country, Organisation
 
-from . import services
+from . import demo_sharing, services
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Subscription, Territory
 from .services.subscriptions import subscription_create
@@ -174,6 +174,7 @@ def load(ctx: Any = None) -> dict[str, int]:
         _observations(ctx)
         _releases(ctx)
         _subscriptions(ctx)
+        demo_sharing.load(ctx)
     return {"created": created}
 
 

@@ -26,7 +26,7 @@ from partnerships import services as registry
 from partnerships.choices import AgreementState
 from partnerships.models import Agreement, Country, Membership, Organisation, Pilot
 
-from . import services
+from . import demo_sharing, services
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Territory
 
@@ -257,6 +257,9 @@ def _agreement_and_pilot(ctx: Any) -> None:
 
 def _indicator(ctx: Any) -> Indicator:
     owner = ctx.orgs["me.nsi"]
+    # The network: Montenegro adopts Serbia's shared ELEC_HH and PT_ACCESS definitions, so its
+    # ELEC_HH is comparable with Kragujevac's (demo_sharing; docs/network.md).
+    demo_sharing.adopt_serbian_definitions(nsi=owner, actor=ctx.users["me.nsi.manager"])
     found = Indicator.objects.filter(owner=owner, code=ELEC_HH["code"]).first()
     if found is not None:
         return found

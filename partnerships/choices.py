@@ -13,6 +13,7 @@ class OrganisationKind(models.TextChoices):
     ACADEMIA = "academia", _("Academia")
     NGO = "ngo", _("NGO")
     OTHER = "other", _("Other")
+    NETWORK = "network", _("Network coordination")
 
 
 class MembershipRole(models.TextChoices):

@@ -17,6 +17,19 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class SharedWithNetwork(models.Model):
+    """Abstract: a definition private to its NSI until shared with the network (who, when)."""
+
+    shared_with_network = models.BooleanField(default=False, db_index=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AuditEntry(models.Model):
     """One state change: who did what to which object, with the values before and after."""
 

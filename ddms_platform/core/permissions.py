@@ -14,6 +14,8 @@ from .errors import NotPermitted
 
 NSI_KINDS = ("nsi", "nsi_regional")
 LOCAL_GOVERNMENT_KINDS = ("local_government",)
+# The project team running the network across countries (see docs/network.md).
+NETWORK_KINDS = ("network",)
 ACTING_ROLES = ("manager", "member")
 
 M = TypeVar("M", bound=Model)
@@ -172,3 +174,37 @@ class PublicReadNSIWrite(BasePermission):
 
     def has_permission(self, request: Any, view: Any) -> bool:
         return request.method in SAFE_METHODS or is_acting_nsi_staff(request.user)
+
+
+def is_network_coordinator(user: Any) -> bool:
+    """True for members of a network organisation: they read what every country published or
+    shared with the network, never a country's working data."""
+    return any(kind in NETWORK_KINDS for _o, kind, _r in _memberships(user))
+
+
+def is_acting_network_coordinator(user: Any) -> bool:
+    """True for network coordinators with a manager or member role (viewers only read)."""
+    return any(
+        kind in NETWORK_KINDS and role in ACTING_ROLES for _o, kind, role in _memberships(user)
+    )
+
+
+def network_org_ids(user: Any) -> frozenset[int]:
+    """Ids of the network organisations the user acts for (manager or member)."""
+    return frozenset(
+        org
+        for org, kind, role in _memberships(user)
+        if kind in NETWORK_KINDS and role in ACTING_ROLES
+    )
+
+
+def require_network_coordinator(user: Any) -> None:
+    """Raise NotPermitted unless the user is an acting network coordinator (admins pass)."""
+    if not (is_admin(user) or is_acting_network_coordinator(user)):
+        raise NotPermitted("Only the network coordinator may do this.")
+
+
+def is_network_reader(user: Any) -> bool:
+    """True for whoever reads what countries shared with the network: admins, NSI staff of
+    any country and network coordinators."""
+    return is_nsi_staff(user) or is_network_coordinator(user)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 
 from ddms_platform.core.errors import DomainError, RateLimited
 
@@ -51,3 +53,20 @@ def call_service(
         return False, None
     messages.success(http_request, success)
     return True, result
+
+
+def only_for(check: Callable[[Any], bool]) -> Callable[..., Callable[..., HttpResponse]]:
+    """A page for signed-in users passing `check`; everyone else gets 404, so the page's
+    existence is nobody else's business (anonymous visitors are sent to sign in)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

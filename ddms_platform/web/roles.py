@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ddms_platform.core.permissions import is_city_staff, is_nsi_staff, member_org_ids
+from ddms_platform.core.permissions import (
+    is_city_staff,
+    is_network_coordinator,
+    is_nsi_staff,
+    member_org_ids,
+)
 
-NSI, CITY, PARTNER, PUBLIC = "nsi", "city", "partner", "public"
+NSI, NETWORK, CITY, PARTNER, PUBLIC = "nsi", "network", "city", "partner", "public"
 
 HOME_URL_NAMES = {
     NSI: "partnerships:nsi-overview",
+    NETWORK: "network:home",
     CITY: "indicators:city-dashboard",
     PARTNER: "partnerships:portal",
     PUBLIC: "web:public-home",
@@ -17,11 +23,13 @@ HOME_URL_NAMES = {
 
 
 def role_of(user: Any) -> str:
-    """The role whose home page the user sees first (NSI before city before partner)."""
+    """The role whose home page the user sees first (NSI, coordinator, city, partner)."""
     if not getattr(user, "is_authenticated", False):
         return PUBLIC
     if is_nsi_staff(user):
         return NSI
+    if is_network_coordinator(user):
+        return NETWORK
     if is_city_staff(user):
         return CITY
     if member_org_ids(user):

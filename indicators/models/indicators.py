@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ddms_platform.core.models import TimeStampedModel
+from ddms_platform.core.models import SharedWithNetwork, TimeStampedModel
 
 
-class Indicator(TimeStampedModel):
+class Indicator(SharedWithNetwork, TimeStampedModel):
     """A local indicator with its code lists, SDG mapping and disclosure rule."""
 
     # The NSI that maintains the indicator; codes are unique per owner, not globally.

@@ -12,7 +12,9 @@ from ..choices import AgreementState, Resource
 from ..models import Agreement, AgreementDocument, AgreementParty, CaseObjective, CaseStudy
 from ..services._common import check_choice_list
 from ..services.agreements import AGREEMENT_FIELDS, CASE_STUDY_FIELDS
+from ..services.network import case_study_share
 from .base import ServiceAdmin, run_service_action
+from .network import SHARING_READONLY, sharing_actions
 
 
 class AgreementPartyForm(forms.ModelForm):
@@ -134,14 +136,22 @@ def publish_case_studies(modeladmin: admin.ModelAdmin, request: Any, queryset: A
 
 @admin.register(CaseStudy)
 class CaseStudyAdmin(ServiceAdmin):
-    list_display = ("title", "agreement", "is_published", "published_at")
-    list_filter = ("agreement__nsi__country", "is_published", "agreement__state")
+    list_display = ("title", "agreement", "is_published", "published_at", "shared_with_network")
+    list_filter = (
+        "agreement__nsi__country",
+        "is_published",
+        "shared_with_network",
+        "agreement__state",
+    )
     search_fields = ("title", "narrative", "agreement__reference")
     list_select_related = ("agreement",)
-    readonly_fields = ("is_published", "published_at")
+    readonly_fields = ("is_published", "published_at", *SHARING_READONLY)
     autocomplete_fields = ("agreement",)
     inlines = (CaseObjectiveInline,)
-    actions = [publish_case_studies]
+    actions = [
+        publish_case_studies,
+        *sharing_actions(case_study_share, "case_study", "case studies"),
+    ]
     create_service = staticmethod(services.case_study_create)
     update_service = staticmethod(services.case_study_update)
     object_kw = "case_study"

@@ -9,7 +9,9 @@ from django.contrib import admin
 from .. import services
 from ..models import Activity, CommunicationPlan, KnowledgeArticle
 from ..services.communication import ACTIVITY_FIELDS, ARTICLE_FIELDS, PLAN_FIELDS
+from ..services.network import article_share
 from .base import ServiceAdmin, run_service_action
+from .network import SHARING_READONLY, sharing_actions
 
 
 class ActivityInline(admin.TabularInline):
@@ -72,13 +74,24 @@ def unpublish_articles(modeladmin: admin.ModelAdmin, request: Any, queryset: Any
 
 @admin.register(KnowledgeArticle)
 class KnowledgeArticleAdmin(ServiceAdmin):
-    list_display = ("title", "kind", "is_published", "published_at", "author_organisation")
-    list_filter = ("author_organisation__country", "kind", "is_published")
+    list_display = (
+        "title",
+        "kind",
+        "is_published",
+        "published_at",
+        "shared_with_network",
+        "author_organisation",
+    )
+    list_filter = ("author_organisation__country", "kind", "is_published", "shared_with_network")
     search_fields = ("title", "summary", "body", "slug")
     list_select_related = ("author_organisation",)
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("is_published", "published_at")
-    actions = [publish_articles, unpublish_articles]
+    readonly_fields = ("is_published", "published_at", *SHARING_READONLY)
+    actions = [
+        publish_articles,
+        unpublish_articles,
+        *sharing_actions(article_share, "article", "entries"),
+    ]
     create_service = staticmethod(services.article_create)
     update_service = staticmethod(services.article_update)
     object_kw = "article"

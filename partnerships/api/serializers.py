@@ -208,9 +208,17 @@ class CaseStudySerializer(serializers.ModelSerializer):
             "objectives",
             "is_published",
             "published_at",
+            "shared_with_network",
+            "shared_at",
             "updated_at",
         ]
-        read_only_fields = ["is_published", "published_at", "updated_at"]
+        read_only_fields = [
+            "is_published",
+            "published_at",
+            "shared_with_network",
+            "shared_at",
+            "updated_at",
+        ]
 
 
 class PilotSerializer(serializers.ModelSerializer):
@@ -343,6 +351,14 @@ class KnowledgeArticleSerializer(serializers.ModelSerializer):
             "case_study",
             "is_published",
             "published_at",
+            "shared_with_network",
+            "shared_at",
             "updated_at",
         ]
-        read_only_fields = ["is_published", "published_at", "updated_at"]
+        read_only_fields = [
+            "is_published",
+            "published_at",
+            "shared_with_network",
+            "shared_at",
+            "updated_at",
+        ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ddms_platform.core.models import TimeStampedModel
+from ddms_platform.core.models import SharedWithNetwork, TimeStampedModel
 
 from ..choices import AgreementState, AgreementType, ObjectiveStatus
 from .registry import Organisation
@@ -95,7 +95,7 @@ class AgreementDocument(models.Model):
         return f"{self.title} v{self.version}"
 
 
-class CaseStudy(TimeStampedModel):
+class CaseStudy(SharedWithNetwork, TimeStampedModel):
     """Lessons learned from an agreement: what was planned, achieved and still to do."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="case_studies")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ddms_platform.core.models import TimeStampedModel
+from ddms_platform.core.models import SharedWithNetwork, TimeStampedModel
 
 from ..choices import ActivityKind, ActivityStatus, ArticleKind
 from .agreements import Agreement, CaseStudy
@@ -75,7 +75,7 @@ class Activity(TimeStampedModel):
         return self.title
 
 
-class KnowledgeArticle(TimeStampedModel):
+class KnowledgeArticle(SharedWithNetwork, TimeStampedModel):
     """A guideline, best practice or case study shared among NSIs and cities."""
 
     title = models.CharField(max_length=300)

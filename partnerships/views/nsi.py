@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +16,7 @@ from ddms_platform.core.permissions import (
     is_nsi_staff,
     member_org_ids,
 )
-from ddms_platform.web.helpers import call_service
+from ddms_platform.web.helpers import call_service, only_for
 
 from .. import dashboards, services
 from ..choices import AgreementState, RequestState
@@ -30,18 +25,8 @@ from ..models import Organisation
 from ..services import requests as request_services
 from . import actions
 
-
-def nsi_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """NSI pages answer 404 to everyone else: their existence is nobody else's business."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_nsi_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# NSI pages answer 404 to everyone else: their existence is nobody else's business.
+nsi_only = only_for(is_nsi_staff)
 
 
 @nsi_only

@@ -26,6 +26,9 @@ from django.utils.http import urlsafe_base64_encode
 from indicators.models import ReleasedObservation, Subscription
 from indicators.services.subscriptions import confirm_token
 
+from ..network import coverage as network_coverage
+from ..network.coverage import network_recipes
+
 pytestmark = pytest.mark.django_db
 
 
@@ -174,6 +177,7 @@ def _web_recipes() -> dict[str, Recipe]:
         "web:account": Recipe("partner_a_user", "/account/"),
         "web:account-token-create": Recipe("partner_a_user", "/account/token/", "post"),
         "web:account-token-revoke": Recipe("partner_a_user", "/account/token/revoke/", "post"),
+        **network_recipes(Recipe),
     }
 
 
@@ -197,6 +201,7 @@ API_POST_ONLY = {
     "publication-schedule",
     "publication-unschedule",
     "territory-import-csv",
+    *network_coverage.API_POST_ONLY,
 }
 # Objects the generic API recipe uses for a route's pk/code kwargs, by route basename.
 API_OBJECTS = {
@@ -225,6 +230,7 @@ API_OBJECTS = {
     "pilot-monitoring": lambda w: w.pilot.pk,
     "communicationplan-calendar": lambda w: w.pilot.communication_plans.first().pk,
     "agreement-download": lambda w: w.agreement_a.pk,
+    **network_coverage.API_OBJECTS,
 }
 
 # Routes nothing can answer 2xx/3xx for, with the reason.
@@ -300,6 +306,7 @@ def coverage_world(pages):
         size=4,
         sha256="0" * 64,
     )
+    network_coverage.network_objects(w)
     return w
 
 
