@@ -2,7 +2,13 @@
 
 from .indicators import Indicator
 from .observations import Observation, ObservationLoad
-from .publications import Publication, ReleasedObservation
+from .publications import (
+    PreReleaseAccess,
+    PreReleaseView,
+    Publication,
+    PublishingPolicy,
+    ReleasedObservation,
+)
 from .subscriptions import Subscription
 from .territories import Territory
 
@@ -10,7 +16,10 @@ __all__ = [
     "Indicator",
     "Observation",
     "ObservationLoad",
+    "PreReleaseAccess",
+    "PreReleaseView",
     "Publication",
+    "PublishingPolicy",
     "ReleasedObservation",
     "Subscription",
     "Territory",

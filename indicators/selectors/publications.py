@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from ddms_platform.core.httpcache import ContentVersion, content_generation
 from ddms_platform.core.permissions import is_nsi_staff
 
-from ..choices import RELEASABLE_STATES
+from ..choices import RELEASABLE_STATES, WITHDRAWN_STATES
 from ..models import Indicator, Publication, ReleasedObservation, Territory
 
 
@@ -131,32 +131,80 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return parsed
 
 
-def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """The public release calendar: upcoming releases show only their date and title."""
-    now = now or timezone.now()
-    rows = list(
-        Publication.objects.filter(state__in=RELEASABLE_STATES)
-        .order_by("release_at", "series", "version")
-        .values_list("pk", "title", "release_at", "version", "series", "supersedes_id")
+def last_public_version(publication: Publication) -> Publication | None:
+    """The newest released version of the publication's series other than itself."""
+    return (
+        publications_released()
+        .filter(series=publication.series)
+        .exclude(pk=publication.pk)
+        .order_by("-version")
+        .first()
     )
+
+
+def calendar_entries(
+    *, now: dt.datetime | None = None, indicator: str = "", topic: str = ""
+) -> list[dict[str, Any]]:
+    """The public release calendar, announced entries included when postponed or cancelled.
+
+    An upcoming release shows its date, title, state and indicators, never values; optional
+    filters keep entries with an indicator of that code or topic.
+    """
+    now = now or timezone.now()
+    qs = Publication.objects.filter(
+        state__in=(*RELEASABLE_STATES, *WITHDRAWN_STATES), release_at__isnull=False
+    )
+    if indicator:
+        qs = qs.filter(indicators__code=indicator)
+    if topic:
+        qs = qs.filter(indicators__topic=topic)
+    rows = list(
+        qs.distinct()
+        .order_by("release_at", "series", "version")
+        .values_list(
+            "pk",
+            "title",
+            "release_at",
+            "version",
+            "series",
+            "supersedes_id",
+            "state",
+            "calendar_reason",
+            "calendar_sequence",
+            "calendar_written_at",
+            "updated_at",
+        )
+    )
+    codes: dict[int, list[str]] = {}
+    for pk, code in Publication.indicators.through.objects.filter(
+        publication_id__in=[r[0] for r in rows]
+    ).values_list("publication_id", "indicator__code"):
+        codes.setdefault(pk, []).append(code)
     latest: dict[str, int] = {}
-    for _pk, _title, release_at, version, series, _sup in rows:
-        if release_at is not None and release_at <= now:
+    for _pk, _t, release_at, version, series, _sup, state, *_rest in rows:
+        if state in RELEASABLE_STATES and release_at <= now:
             latest[series] = max(version, latest.get(series, 0))
     entries: list[dict[str, Any]] = []
-    for pk, title, release_at, version, series, supersedes_id in rows:
-        if release_at is None:
-            continue
-        if release_at > now:
-            # Embargo: nothing but the date and the title until the release time.
-            entries.append({"release_at": release_at, "title": title, "released": False})
+    for pk, title, release_at, version, series, supersedes_id, state, reason, seq, written, upd in rows:
+        entry = {
+            "id": pk,
+            "release_at": release_at,
+            "title": title,
+            "state": state,
+            "reason": reason,
+            "indicators": sorted(codes.get(pk, [])),
+            "sequence": seq,
+            "written_at": written or upd,
+        }
+        if state in WITHDRAWN_STATES or release_at > now:
+            # Embargo: the announcement only — date, title, state, indicators; no values.
+            entries.append({**entry, "released": False})
             continue
         entries.append(
             {
-                "release_at": release_at,
-                "title": title,
+                **entry,
+                "state": "published" if version == latest[series] else "superseded",
                 "released": True,
-                "id": pk,
                 "series": series,
                 "version": version,
                 "superseded": version < latest[series],

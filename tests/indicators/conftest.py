@@ -21,6 +21,7 @@ from partnerships.models import Submission, ValidationRun
 from tests.web.conftest import pages  # noqa: F401 - the page world (e-mail links, release page)
 
 from ..factories import AgreementFactory, DataRequestFactory, IndicatorFactory, TerritoryFactory
+from tests.factories import approved
 
 T0 = dt.datetime(2030, 1, 15, 9, 0, 0, tzinfo=dt.UTC)
 
@@ -117,7 +118,7 @@ def scheduled_release(
     )
     return services.publication_schedule(
         actor=actor,
-        publication=publication,
+        publication=approved(publication),
         release_at=release_at,
         now=release_at - dt.timedelta(hours=1),
     )
@@ -146,4 +147,4 @@ def published(
     pub = services.publication_create(
         actor=world.nsi_manager, series="pt", title="PT", indicators=[indicator], territory=geo.city
     )
-    return services.publication_publish(actor=world.nsi_manager, publication=pub)
+    return services.publication_publish(actor=world.nsi_manager, publication=approved(pub))

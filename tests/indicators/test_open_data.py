@@ -17,6 +17,7 @@ from partnerships.models import Policy, PolicyTarget
 
 from ..factories import PilotFactory, TerritoryFactory
 from .conftest import add_obs
+from tests.factories import approved
 
 
 def expected_rows():
@@ -102,7 +103,7 @@ def test_formula_looking_cells_are_neutralised_in_csv(world, api, indicator):
     pub = services.publication_create(
         actor=world.nsi_manager, series="e", title="E", indicators=[indicator], territory=evil
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     df = pd.read_csv(io.BytesIO(download(api, "/api/v1/open-data/observations.csv")))
     assert df.territory.tolist() == ["'=HYPERLINK(1)"]
     assert df.value.tolist() == [-5.0]  # numbers are not text and stay numbers
@@ -139,7 +140,7 @@ def _publish_n(world, indicator, territory, n):
         indicators=[indicator],
         territory=territory,
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
 
 
 @pytest.mark.parametrize("n", [2, 10])
@@ -178,7 +179,7 @@ def test_policy_monitoring_projects_the_trend_to_the_target_year(world, api, geo
     pub = services.publication_create(
         actor=world.nsi_manager, series="m", title="M", indicators=[indicator], territory=geo.city
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     pilot = PilotFactory(territory_code="RS-KG", nsi=world.nsi, local_government=world.city)
     policy = Policy.objects.create(pilot=pilot, name="Mobility plan", kind="strategy")
     on = PolicyTarget.objects.create(
@@ -226,7 +227,7 @@ def test_postgres_copy_writes_the_same_bytes_as_the_csv_writer(world, api, indic
     pub = services.publication_create(
         actor=world.nsi_manager, series="q", title="Q", indicators=[indicator], territory=country
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     body = download(api, "/api/v1/open-data/observations.csv")
     reference = b"".join(_python_csv(open_observations(filters=ObservationFilter())))
     assert body.count(b"\n") > len(codes) * len(dims)

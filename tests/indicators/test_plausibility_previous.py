@@ -9,6 +9,7 @@ from indicators.plausibility import previous_published_values
 from partnerships.services.validation import run_engine
 
 from .conftest import add_obs
+from tests.factories import approved
 
 SCHEMA = {
     "fields": [
@@ -35,7 +36,7 @@ def published(world, geo, indicator):
     pub = services.publication_create(
         actor=world.nsi_manager, series="pt", title="PT", indicators=[indicator], territory=geo.city
     )
-    return services.publication_publish(actor=world.nsi_manager, publication=pub)
+    return services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
 
 
 def test_it_gives_the_latest_public_value_per_series(published):
