@@ -15,7 +15,7 @@ from ddms_platform.core.httpcache import ContentVersion, content_generation
 from ddms_platform.core.permissions import is_nsi_staff
 
 from ..choices import RELEASABLE_STATES, WITHDRAWN_STATES
-from ..models import Indicator, Publication, ReleasedObservation, Territory
+from ..models import Indicator, PreReleaseAccess, Publication, ReleasedObservation, Territory
 
 
 def released_q(now: dt.datetime, prefix: str = "") -> Q:
@@ -131,6 +131,31 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return parsed
 
 
+def announced_publications() -> QuerySet[Publication]:
+    """Releases on the public calendar (announced, postponed or cancelled), values or not."""
+    return Publication.objects.filter(
+        state__in=(*RELEASABLE_STATES, *WITHDRAWN_STATES), release_at__isnull=False
+    )
+
+
+def pre_release_list(publication: Publication) -> list[dict[str, Any]]:
+    """Who had pre-release access, how early, and how often they looked (published with it)."""
+    from django.db.models import Count
+
+    return [
+        {
+            "name": a.user.get_full_name() or a.user.get_username(),
+            "hours": a.hours,
+            "purpose": a.purpose,
+            "views": a.n_views,
+        }
+        for a in PreReleaseAccess.objects.filter(publication=publication)
+        .select_related("user")
+        .annotate(n_views=Count("views"))
+        .order_by("granted_at")
+    ]
+
+
 def last_public_version(publication: Publication) -> Publication | None:
     """The newest released version of the publication's series other than itself."""
     return (
@@ -151,15 +176,8 @@ def calendar_entries(
     filters keep entries with an indicator of that code or topic.
     """
     now = now or timezone.now()
-    qs = Publication.objects.filter(
-        state__in=(*RELEASABLE_STATES, *WITHDRAWN_STATES), release_at__isnull=False
-    )
-    if indicator:
-        qs = qs.filter(indicators__code=indicator)
-    if topic:
-        qs = qs.filter(indicators__topic=topic)
     rows = list(
-        qs.distinct()
+        announced_publications()
         .order_by("release_at", "series", "version")
         .values_list(
             "pk",
@@ -175,11 +193,31 @@ def calendar_entries(
             "updated_at",
         )
     )
-    codes: dict[int, list[str]] = {}
-    for pk, code in Publication.indicators.through.objects.filter(
+    # An indicator whose first release is still embargoed does not exist yet for the public:
+    # an announcement names only indicators already public.
+    public = set(
+        Indicator.objects.filter(publications__in=current_publication_ids(now=now)).values_list(
+            "pk", flat=True
+        )
+    )
+    links: dict[int, list[tuple[int, str, str]]] = {}
+    for pk, indicator_id, code, topic_ in Publication.indicators.through.objects.filter(
         publication_id__in=[r[0] for r in rows]
-    ).values_list("publication_id", "indicator__code"):
-        codes.setdefault(pk, []).append(code)
+    ).values_list("publication_id", "indicator_id", "indicator__code", "indicator__topic"):
+        links.setdefault(pk, []).append((indicator_id, code, topic_))
+    codes: dict[int, list[str]] = {}
+    kept: list[Any] = []
+    for row in rows:
+        pk, release_at, state = row[0], row[2], row[6]
+        released = state in RELEASABLE_STATES and release_at <= now
+        named = [(c, t) for i, c, t in links.get(pk, []) if released or i in public]
+        if (indicator and indicator not in {c for c, _t in named}) or (
+            topic and topic not in {t for _c, t in named}
+        ):
+            continue
+        codes[pk] = sorted(c for c, _t in named)
+        kept.append(row)
+    rows = kept
     latest: dict[str, int] = {}
     for _pk, _t, release_at, version, series, _sup, state, *_rest in rows:
         if state in RELEASABLE_STATES and release_at <= now:

@@ -22,7 +22,7 @@ from ..choices import ObsStatus, PublicationState
 from ..models import Indicator, Observation, Publication, ReleasedObservation, Territory
 from .declaration import Declaration, check_dimension_filter, check_no_overlap, declaration_of
 from .disclosure import primary_suppressed, secondary_suppress
-from .four_eyes import require_nsi_manager, require_second_pair
+from .four_eyes import four_eyes_relaxed, require_nsi_manager, require_second_pair
 
 S = PublicationState
 LIFECYCLE = StateMachine(
@@ -89,8 +89,16 @@ def publication_create(
     period_from: dt.date | None = None,
     period_to: dt.date | None = None,
     dimension_filter: dict[str, list[str]] | None = None,
+    release_at: dt.datetime | None = None,
+    schedule: bool = False,
+    now: dt.datetime | None = None,
 ) -> Publication:
-    """Start a new release series with a draft version 1 that declares its cells."""
+    """Start a new release series with a draft version 1 that declares its cells.
+
+    Create-and-schedule in one transaction: the draft proposes `release_at`, and the second
+    manager's approval schedules it then; where the NSI relaxed four eyes it is approved and
+    scheduled at once.
+    """
     require_nsi_staff(actor)
     if Publication.objects.filter(series=series).exists():
         raise DomainError(
@@ -109,7 +117,14 @@ def publication_create(
         period_to=period_to,
         created_by=_user(actor),
         prepared_by=_user(actor),
+        release_at=release_at,
     )
+    if schedule and release_at is None:
+        raise DomainError(
+            _("Give the release time to schedule it."),
+            code="no_release_time",
+            fields={"release_at": [_("This field is required.")]},
+        )
     _declare(publication, indicators, dimension_filter)
     publication.save()
     publication.indicators.set(indicators)
@@ -123,6 +138,9 @@ def publication_create(
             "dimension_filter": publication.dimension_filter,
         },
     )
+    if schedule and four_eyes_relaxed(actor):
+        require_nsi_manager(actor)
+        return _approve(publication, actor, True, now or timezone.now())
     return publication
 
 
@@ -390,8 +408,12 @@ def publication_approve(
     """A second NSI manager approves a draft (and, if asked, schedules it at its proposed time)."""
     require_nsi_staff(actor)
     require_nsi_manager(actor)
-    now = now or timezone.now()
-    publication = _lock(publication)
+    return _approve(_lock(publication), actor, schedule, now or timezone.now())
+
+
+def _approve(
+    publication: Publication, actor: Any, schedule: bool, now: dt.datetime
+) -> Publication:
     relaxed = require_second_pair(
         actor=actor, preparer_id=publication.prepared_by_id, what=_("a release")
     )

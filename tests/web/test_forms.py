@@ -14,6 +14,7 @@ from django.utils import timezone
 from ddms_platform.core.models import AuditEntry
 from indicators.models import Publication, Subscription
 from partnerships.models import Agreement, DataRequest
+from tests.factories import IndicatorFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -215,20 +216,37 @@ def test_nsi_manager_creates_and_schedules_a_publication(pages, browse):
         {
             "series": "energy-web",
             "title": "Energy web release",
-            "indicators": [pages.indicator.pk],
+            # EN-1's every period belongs to the "energy" series: a new series takes another.
+            "indicators": [IndicatorFactory(code="EN-WEB").pk],
             "release_at": release,
             "schedule_now": "on",
         },
     )
     publication = Publication.objects.get(series="energy-web")
     assert response.status_code == 302
-    assert publication.state == "scheduled"
+    # Four eyes: the draft proposes the time; a second manager's approval schedules it.
+    assert publication.state == "draft" and publication.release_at is not None
+    approver = MembershipFactory(
+        user=UserFactory(username="approver"), organisation=pages.nsi, role="manager"
+    ).user
+    browse(approver).post(
+        reverse("indicators:publication-action", args=[publication.pk, "approve-schedule"])
+    )
+    publication.refresh_from_db()
+    assert publication.state == "scheduled" and publication.approved_by == approver
 
 
-def test_nsi_manager_schedules_a_draft_from_its_page(pages, browse):
+def test_nsi_manager_schedules_an_approved_release_from_its_page(pages, browse):
     client = browse(pages.nsi_manager)
     release = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     pages.draft_publication.indicators.add(pages.indicator)
+    client.post(
+        reverse("indicators:publication-schedule", args=[pages.draft_publication.pk]),
+        {"release_at": release},
+    )
+    pages.draft_publication.refresh_from_db()
+    assert pages.draft_publication.state == "draft"  # not approved yet: refused
+    Publication.objects.filter(pk=pages.draft_publication.pk).update(state="approved")
     client.post(
         reverse("indicators:publication-schedule", args=[pages.draft_publication.pk]),
         {"release_at": release},

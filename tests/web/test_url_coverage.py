@@ -139,6 +139,17 @@ def _web_recipes() -> dict[str, Recipe]:
             "post",
             {"release_at": later()},
         ),
+        "indicators:publication-diff": Recipe(
+            "nsi_manager", lambda w: f"/nsi/publications/{w.published.pk}/diff/"
+        ),
+        "indicators:publication-action": Recipe(
+            "nsi_manager",
+            lambda w: f"/nsi/publications/{w.draft_publication.pk}/do/cancel/",
+            "post",
+        ),
+        "indicators:release-pre-release": Recipe(
+            "nsi_manager", lambda w: f"/releases/{w.published.pk}/pre-release/"
+        ),
         "healthz": Recipe(None, "/healthz"),
         "login": Recipe(None, "/accounts/login/"),
         "logout": Recipe("partner_a_user", "/accounts/logout/", "post"),
@@ -186,6 +197,8 @@ API_POST_ONLY = {
     "knowledgearticle-publish",
     "knowledgearticle-unpublish",
     "notification-retry",
+    "publication-approve",
+    "publication-pre-release-access",
     "publication-publish",
     "publication-revise",
     "publication-schedule",
