@@ -190,3 +190,100 @@ def publication_diff(request: HttpRequest, pk: int) -> HttpResponse:
         "indicators/publication_diff.html",
         {"publication": publication, "diff": publication.diff or {}},
     )
+
+
+# --- loading an accepted submission into observations ------------------------------------------
+
+PREVIEW_ROWS = 5
+
+
+def _loadable_submissions() -> Any:
+    """Submissions of accepted requests whose validation passed (the service checks the rest)."""
+    from partnerships.choices import RequestState, RunStatus
+    from partnerships.models import Submission
+
+    return (
+        Submission.objects.filter(
+            request__state=RequestState.ACCEPTED, validation_run__status=RunStatus.PASSED
+        )
+        .select_related("request")
+        .order_by("-uploaded_at")
+    )
+
+
+def _file_preview(submission: Any) -> tuple[list[str], list[list[str]], str]:
+    """The file's columns and its first rows (or why it cannot be read)."""
+    from .services.reading import open_table
+
+    try:
+        with open_table(submission) as table:
+            labels = [str(c) for c in table.labels]
+            for frame in table.frames(labels):
+                head = frame.head(PREVIEW_ROWS).fillna("")
+                return labels, [[str(v) for v in row] for row in head.itertuples(index=False)], ""
+            return labels, [], ""
+    except Exception as exc:  # noqa: BLE001 - an unreadable file is shown, not a 500
+        return [], [], str(exc)
+
+
+@nsi_only
+def load_create(request: HttpRequest) -> HttpResponse:
+    """Choose the submission and indicator, see the first rows, map the columns, load."""
+    from .forms import LoadChooseForm, MappingForm
+
+    source = request.POST if request.method == "POST" else request.GET
+    choose = LoadChooseForm(source or None, submissions=_loadable_submissions())
+    context: dict[str, Any] = {"choose": choose}
+    if source and choose.is_valid():
+        submission = choose.cleaned_data["submission"]
+        indicator = choose.cleaned_data["indicator"]
+        columns, rows, problem = _file_preview(submission)
+        mapping_form = MappingForm(
+            request.POST if request.method == "POST" else None,
+            columns=columns,
+            indicator=indicator,
+        )
+        context.update(
+            submission=submission,
+            indicator=indicator,
+            columns=columns,
+            rows=rows,
+            problem=problem,
+            mapping_form=mapping_form,
+        )
+        if request.method == "POST" and mapping_form.is_valid():
+            ok, load = call_service(
+                request,
+                services.observation_load_request,
+                _("Load queued."),
+                form=mapping_form,
+                actor=request.user,
+                submission=submission,
+                indicator=indicator,
+                mapping=mapping_form.mapping(),
+            )
+            if ok and load is not None:
+                return redirect(reverse("indicators:load-detail", args=[load.pk]))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "indicators/load_form.html", context, status=status)
+
+
+@nsi_only
+def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A load job's progress and its outcome, with rejected rows named."""
+    from .models import ObservationLoad
+
+    load = get_object_or_404(
+        ObservationLoad.objects.select_related("submission__request", "indicator"), pk=pk
+    )
+    result = load.result or {}
+    return render(
+        request,
+        "indicators/load_detail.html",
+        {
+            "load": load,
+            "result": result,
+            "errors": result.get("errors") or [],
+            "finished": load.status in load.FINISHED,
+        },
+    )

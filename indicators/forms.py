@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from partnerships.models import Pilot
 
 from .models import Indicator, Territory
 
@@ -94,6 +99,8 @@ class SubscribeForm(forms.Form):
 
 
 class DataNeedForm(forms.Form):
+    # Routing is explicit: the pilot names the city that asks and the NSI that answers.
+    pilot = forms.ModelChoiceField(label=_("Pilot"), queryset=Pilot.objects.none())
     title = forms.CharField(label=_("What data do you need?"), max_length=300)
     purpose = forms.CharField(label=_("What decision will it support?"), widget=forms.Textarea)
     columns = forms.CharField(
@@ -105,7 +112,69 @@ class DataNeedForm(forms.Form):
         label=_("Needed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, pilots: QuerySet[Pilot] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if pilots is not None:
+            self.fields["pilot"].queryset = pilots  # type: ignore[attr-defined]
+            if pilots.count() == 1:
+                self.fields["pilot"].initial = pilots.first()
+
     def table_schema(self) -> dict[str, object]:
         """The expected table as a Table Schema of text columns (the NSI refines it)."""
         names = [c.strip() for c in self.cleaned_data["columns"].split(",") if c.strip()]
         return {"fields": [{"name": name, "type": "string"} for name in names]}
+
+
+class LoadChooseForm(forms.Form):
+    """Step 1 of a load: which accepted submission, into which indicator."""
+
+    submission = forms.ModelChoiceField(label=_("Accepted submission"), queryset=None)  # type: ignore[arg-type]
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args: Any, submissions: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].queryset = submissions  # type: ignore[attr-defined]
+
+
+class MappingForm(forms.Form):
+    """Step 2: which column holds what; a drop-down of the file's columns per role."""
+
+    def __init__(self, *args: Any, columns: list[str], indicator: Indicator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        required = [("", "—")] + [(c, c) for c in columns]
+        guess = {c.lower(): c for c in columns}
+        for role, label in (
+            ("territory", _("Territory code")),
+            ("period", _("Period")),
+            ("value", _("Value")),
+        ):
+            self.fields[role] = forms.ChoiceField(
+                label=label, choices=required, initial=guess.get(role, "")
+            )
+        for dim in indicator.dimension_ids:
+            self.fields[f"dim_{dim}"] = forms.ChoiceField(
+                label=_("Dimension %(dim)s") % {"dim": dim},
+                choices=required,
+                initial=guess.get(dim.lower(), ""),
+            )
+        for role, label in (("status", _("Status (optional)")), ("count", _("Count (optional)"))):
+            self.fields[role] = forms.ChoiceField(
+                label=label, choices=required, required=False, initial=guess.get(role, "")
+            )
+        self.fields["confirm_without_count"] = forms.BooleanField(
+            label=_("I confirm that values without a count are safe to release"), required=False
+        )
+        self.indicator = indicator
+
+    def mapping(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        mapping: dict[str, Any] = {k: data[k] for k in ("territory", "period", "value")}
+        mapping["dimensions"] = {d: data[f"dim_{d}"] for d in self.indicator.dimension_ids}
+        for key in ("status", "count"):
+            if data.get(key):
+                mapping[key] = data[key]
+        if data.get("confirm_without_count"):
+            mapping["confirm_without_count"] = True
+        return mapping

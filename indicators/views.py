@@ -226,52 +226,41 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
             "pilots": pilots,
             "targets": targets,
             "charts": charts,
-            "need_form": DataNeedForm(),
+            "need_form": DataNeedForm(pilots=_need_pilots(request.user)),
         },
     )
+
+
+def _need_pilots(user: Any) -> Any:
+    """Pilots of the local governments the user acts for: where a need can be routed."""
+    return Pilot.objects.filter(
+        local_government_id__in=Organisation.objects.filter(
+            pk__in=member_org_ids(user, ACTING_ROLES), kind__in=LOCAL_GOVERNMENT_KINDS
+        ).values("pk")
+    ).order_by("name")
 
 
 @login_required
 @require_POST
 def data_need_create(request: HttpRequest) -> HttpResponse:
-    """A city tells the NSI what data it needs (a data request in the other direction)."""
+    """A city tells the NSI what data it needs: one service creates and sends it."""
     if not is_city_staff(request.user):
         raise Http404
-    form = DataNeedForm(request.POST)
+    form = DataNeedForm(request.POST, pilots=_need_pilots(request.user))
     if not form.is_valid():
         return render(request, "indicators/data_need.html", {"form": form}, status=400)
-
-    city = Organisation.objects.filter(
-        pk__in=member_org_ids(request.user, ACTING_ROLES), kind__in=LOCAL_GOVERNMENT_KINDS
-    ).first()
-    pilot = Pilot.objects.filter(local_government=city).select_related("nsi").first()
-    nsi = pilot.nsi if pilot else Organisation.objects.filter(kind="nsi").first()
-    if city is None or nsi is None:
-        raise Http404
     ok, need = call_service(
         request,
-        request_services.request_create,
-        _("Data need recorded."),
+        request_services.data_need_submit,
+        _("Your data need was sent to the NSI."),
         form=form,
         actor=request.user,
-        direction="data_need",
-        requester=city,
-        provider=nsi,
-        pilot=pilot,
+        pilot=form.cleaned_data["pilot"],
         title=form.cleaned_data["title"],
         purpose=form.cleaned_data["purpose"],
         due_on=form.cleaned_data["due_on"],
         table_schema=form.table_schema(),
     )
-    if ok and need is not None:
-        # A need is only news to the NSI once sent; the service checks the transition.
-        call_service(
-            request,
-            request_services.request_send,
-            _("Your data need was sent to the NSI."),
-            actor=request.user,
-            request=need,
-        )
     if ok and need is not None:
         return redirect(reverse("partnerships:request-detail", args=[need.pk]))
     if form.errors:

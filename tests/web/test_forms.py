@@ -14,7 +14,7 @@ from django.utils import timezone
 from ddms_platform.core.models import AuditEntry
 from indicators.models import Publication, Subscription
 from partnerships.models import Agreement, DataRequest
-from tests.factories import IndicatorFactory, MembershipFactory, UserFactory
+from tests.factories import IndicatorFactory, PilotFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -180,6 +180,7 @@ def test_city_sends_a_data_need_to_the_nsi(pages, browse):
     response = browse(pages.city_user).post(
         reverse("indicators:data-need-create"),
         {
+            "pilot": pages.pilot.pk,
             "title": "Households by district",
             "purpose": "Housing plan",
             "columns": "district, year, households",
@@ -188,6 +189,17 @@ def test_city_sends_a_data_need_to_the_nsi(pages, browse):
     need = DataRequest.objects.get(title="Households by district")
     assert response.status_code == 302
     assert need.direction == "data_need" and need.requester == pages.city and need.state == "sent"
+    assert need.provider == pages.pilot.nsi and need.pilot == pages.pilot
+
+
+def test_a_data_need_goes_only_to_a_pilot_the_city_belongs_to(pages, browse):
+    other = PilotFactory(name="Elsewhere")
+    response = browse(pages.city_user).post(
+        reverse("indicators:data-need-create"),
+        {"pilot": other.pk, "title": "N", "purpose": "P", "columns": "a"},
+    )
+    assert response.status_code == 400
+    assert not DataRequest.objects.filter(title="N").exists()
 
 
 def test_city_staff_subscribe_and_see_it_in_their_subscriptions(pages, browse):

@@ -7,6 +7,8 @@ generically (object ids from the fixture world); page routes each have an explic
 
 from __future__ import annotations
 
+from indicators.models import ObservationLoad
+
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -127,7 +129,10 @@ def _web_recipes() -> dict[str, Recipe]:
         "indicators:release-detail": Recipe(None, lambda w: f"/releases/{w.published.pk}/"),
         "indicators:city-dashboard": Recipe("city_user", "/city/"),
         "indicators:data-need-create": Recipe(
-            "city_user", "/city/data-needs/", "post", {"title": "N", "purpose": "P", "columns": "a"}
+            "city_user",
+            "/city/data-needs/",
+            "post",
+            {"pilot": lambda w: w.pilot.pk, "title": "N", "purpose": "P", "columns": "a"},
         ),
         "indicators:publication-create": Recipe("nsi_manager", "/nsi/publications/new/"),
         "indicators:publication-detail": Recipe(
@@ -149,6 +154,21 @@ def _web_recipes() -> dict[str, Recipe]:
         ),
         "indicators:release-pre-release": Recipe(
             "nsi_manager", lambda w: f"/releases/{w.published.pk}/pre-release/"
+        ),
+        "indicators:load-create": Recipe("nsi_manager", "/nsi/loads/new/"),
+        "indicators:load-detail": Recipe(
+            "nsi_manager",
+            lambda w: "/nsi/loads/{}/".format(
+                ObservationLoad.objects.create(
+                    submission=w.request_a.submissions.first(), indicator=w.indicator, mapping={}
+                ).pk
+            ),
+        ),
+        "partnerships:request-withdraw": Recipe(
+            "nsi_manager", lambda w: f"/requests/{w.request_a.pk}/withdraw/", "post"
+        ),
+        "partnerships:request-close": Recipe(
+            "nsi_manager", lambda w: f"/requests/{w.request_a.pk}/close/", "post"
         ),
         "healthz": Recipe(None, "/healthz"),
         "login": Recipe(None, "/accounts/login/"),
@@ -409,7 +429,8 @@ def test_every_url_pattern_answers_2xx_or_3xx(coverage_world, browse):
         client = clients[recipe.user]
         try:
             if recipe.method == "post":
-                response = client.post(path, recipe.data)
+                data = {k: (v(w) if callable(v) else v) for k, v in recipe.data.items()}
+                response = client.post(path, data)
             else:
                 response = client.get(path)
         except Exception as exc:  # noqa: BLE001 - report every broken route at once
