@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import admin
 
 from ddms_platform.core.admin import AuditTrailMixin
-
 from partnerships.admin.base import run_service_action
 
 from . import services

@@ -139,7 +139,9 @@ ACTIONS: dict[str, Callable[[HttpRequest, Publication], tuple[bool, Any]]] = {
     ),
     "schedule": _schedule,
     "postpone": _simple(
-        services.publication_unschedule, _("Release postponed; subscribers are told."), reason=_reason
+        services.publication_unschedule,
+        _("Release postponed; subscribers are told."),
+        reason=_reason,
     ),
     "cancel": _simple(
         services.publication_unschedule,

@@ -12,7 +12,6 @@ from partnerships.models import Pilot
 
 from .models import Indicator, Territory
 
-
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -72,7 +71,9 @@ class PublicationForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
 
 class PreReleaseForm(forms.Form):
@@ -128,7 +129,10 @@ class DataNeedForm(forms.Form):
 class LoadChooseForm(forms.Form):
     """Step 1 of a load: which accepted submission, into which indicator."""
 
-    submission = forms.ModelChoiceField(label=_("Accepted submission"), queryset=None)  # type: ignore[arg-type]
+    submission: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Accepted submission"),
+        queryset=None,  # type: ignore[arg-type]
+    )
     indicator = forms.ModelChoiceField(
         label=_("Indicator"), queryset=Indicator.objects.filter(is_active=True)
     )

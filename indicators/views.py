@@ -25,7 +25,6 @@ from ddms_platform.core.permissions import (
 from ddms_platform.web.helpers import call_service
 from partnerships.models import Organisation, Pilot
 from partnerships.services import requests as request_services
-from partnerships.views.nsi import nsi_only
 
 from . import dashboards
 from .forms import DataNeedForm, SubscribeForm

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -22,7 +21,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ddms_platform.core.api import error_body
-from ddms_platform.core.links import site_link
 from ddms_platform.core.httpcache import (
     cached_body,
     etag_for,
@@ -32,6 +30,7 @@ from ddms_platform.core.httpcache import (
     store_body,
     tee_to_cache,
 )
+from ddms_platform.core.links import site_link
 from ddms_platform.core.permissions import scope_to_orgs
 from partnerships.models import Pilot
 
@@ -250,7 +249,9 @@ class CalendarView(OpenDataView):
 
     pagination_class = None
 
-    @extend_schema(parameters=CALENDAR_PARAMS, responses=serializers.CalendarEntrySerializer(many=True))
+    @extend_schema(
+        parameters=CALENDAR_PARAMS, responses=serializers.CalendarEntrySerializer(many=True)
+    )
     def get(self, request: Request) -> HttpResponseBase:
         filters = _calendar_filters(request)
         return _conditional(

@@ -195,7 +195,9 @@ class PublicationViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
     def _respond(self, publication: Publication) -> Response:
         return Response(self.get_serializer(publication).data)
 
-    @extend_schema(request=serializers.ApproveSerializer, responses=serializers.PublicationSerializer)
+    @extend_schema(
+        request=serializers.ApproveSerializer, responses=serializers.PublicationSerializer
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """A second NSI manager approves the draft (optionally scheduling it at once)."""
@@ -237,7 +239,9 @@ class PublicationViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
             )
         )
 
-    @extend_schema(request=serializers.PublishSerializer, responses=serializers.PublicationSerializer)
+    @extend_schema(
+        request=serializers.PublishSerializer, responses=serializers.PublicationSerializer
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
         """Release now (bringing an announced release forward needs a reason)."""

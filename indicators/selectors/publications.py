@@ -176,7 +176,7 @@ def calendar_entries(
     filters keep entries with an indicator of that code or topic.
     """
     now = now or timezone.now()
-    rows = list(
+    rows: list[Any] = list(
         announced_publications()
         .order_by("release_at", "series", "version")
         .values_list(
@@ -223,7 +223,19 @@ def calendar_entries(
         if state in RELEASABLE_STATES and release_at <= now:
             latest[series] = max(version, latest.get(series, 0))
     entries: list[dict[str, Any]] = []
-    for pk, title, release_at, version, series, supersedes_id, state, reason, seq, written, upd in rows:
+    for (
+        pk,
+        title,
+        release_at,
+        version,
+        series,
+        supersedes_id,
+        state,
+        reason,
+        seq,
+        written,
+        upd,
+    ) in rows:
         entry = {
             "id": pk,
             "release_at": release_at,

@@ -1,8 +1,8 @@
 """Write-side services of the indicators domain (every rule lives here)."""
 
+from .four_eyes import publishing_policy_set
 from .indicators import indicator_create, indicator_resolve_code, indicator_update
 from .observations import observation_load_request, observation_load_run, observations_load
-from .four_eyes import publishing_policy_set
 from .prerelease import pre_release_grant, pre_release_open
 from .publications import (
     publication_approve,

@@ -60,12 +60,12 @@ def _equations(
     by_cell: dict[tuple[Any, ...], dict[int, ReleasedObservation]] = defaultdict(dict)
     for row in rows:
         by_cell[(row.indicator_id, row.period, row.dims_key)][row.territory_id] = row
-    for members in by_cell.values():
-        for territory_id, total in members.items():
+    for cells in by_cell.values():
+        for territory_id, total in cells.items():
             kids = children.get(territory_id)
             if not kids:
                 continue
-            parts = [members[k] for k in kids if k in members]
+            parts = [cells[k] for k in kids if k in cells]
             out.append((total, parts, len(kids) - len(parts)))
     return out
 

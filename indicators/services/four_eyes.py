@@ -18,9 +18,7 @@ from ..models import PublishingPolicy
 
 
 def _nsi_orgs(user: Any, roles: tuple[str, ...] | None = None) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(pk__in=member_org_ids(user, roles), kind__in=NSI_KINDS)
-    )
+    return list(Organisation.objects.filter(pk__in=member_org_ids(user, roles), kind__in=NSI_KINDS))
 
 
 def require_nsi_manager(user: Any) -> None:
@@ -46,7 +44,9 @@ def require_second_pair(*, actor: Any, preparer_id: int | None, what: str) -> bo
     if four_eyes_relaxed(actor):
         return True
     raise DomainError(
-        _("Four eyes: %(what)s must be approved by another NSI manager than the one who prepared it.")
+        _(
+            "Four eyes: %(what)s must be approved by another NSI manager than the one who prepared it."
+        )
         % {"what": what},
         code="four_eyes",
     )

@@ -56,9 +56,7 @@ def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _declare(
-    publication: Publication, indicators: list[Indicator], dimension_filter: Any
-) -> None:
+def _declare(publication: Publication, indicators: list[Indicator], dimension_filter: Any) -> None:
     """Check the declaration's shape and that no other series holds any of its cells."""
     if not indicators:
         raise DomainError(_("A release needs at least one indicator."), code="no_indicators")
@@ -233,7 +231,9 @@ def _fmt(value: Any) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _row_values(rows: list[ReleasedObservation]) -> dict[tuple[str, str, str, str], tuple[Any, str]]:
+def _row_values(
+    rows: list[ReleasedObservation],
+) -> dict[tuple[str, str, str, str], tuple[Any, str]]:
     return {
         (r.indicator_code, r.territory_code, r.period, r.dims_key): (r.value, r.status)
         for r in rows
@@ -411,9 +411,7 @@ def publication_approve(
     return _approve(_lock(publication), actor, schedule, now or timezone.now())
 
 
-def _approve(
-    publication: Publication, actor: Any, schedule: bool, now: dt.datetime
-) -> Publication:
+def _approve(publication: Publication, actor: Any, schedule: bool, now: dt.datetime) -> Publication:
     relaxed = require_second_pair(
         actor=actor, preparer_id=publication.prepared_by_id, what=_("a release")
     )
@@ -422,9 +420,7 @@ def _approve(
     before = _transition(publication, actor, S.APPROVED, "publication.approve")
     publication.approved_by = _user(actor)
     publication.approved_at = now
-    _save_and_audit(
-        publication, actor, "publication.approve", before, four_eyes_relaxed=relaxed
-    )
+    _save_and_audit(publication, actor, "publication.approve", before, four_eyes_relaxed=relaxed)
     if schedule:
         if publication.release_at is None:
             raise DomainError(
@@ -497,7 +493,11 @@ def publication_unschedule(
     now = now or timezone.now()
     publication = _lock(publication)
     announced = publication.state in (S.SCHEDULED, S.POSTPONED)
-    if publication.state == S.SCHEDULED and publication.release_at and publication.release_at <= now:
+    if (
+        publication.state == S.SCHEDULED
+        and publication.release_at
+        and publication.release_at <= now
+    ):
         raise DomainError(
             _("The release time has passed: the values are public and cannot be withdrawn."),
             code="already_released",

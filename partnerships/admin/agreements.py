@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.contrib import admin
 
 from .. import services
 from ..choices import AgreementState, Resource

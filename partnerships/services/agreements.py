@@ -93,7 +93,7 @@ def _clean_agreement(agreement: Agreement) -> None:
 def parties_check(*, nsi_id: int | None, parties: Sequence[Mapping[str, Any]]) -> None:
     """The parties' rules (no organisation twice, the NSI not its own partner, known
     resources), for the service and for forms that show them before saving (admin inlines)."""
-    _party_rows(Agreement(nsi_id=nsi_id), parties)
+    _party_rows(Agreement(nsi_id=nsi_id), parties)  # type: ignore[misc]
 
 
 def _party_rows(agreement: Agreement, parties: Sequence[Mapping[str, Any]]) -> list[AgreementParty]:

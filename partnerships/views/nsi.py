@@ -140,7 +140,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
         # Create-and-send is one service: a failure leaves no half-done draft.
         ok, data_request = call_service(
             request,
-            request_services.request_create_and_send if send_now else request_services.request_create,
+            request_services.request_create_and_send
+            if send_now
+            else request_services.request_create,
             _("Data request created and sent.") if send_now else _("Data request created."),
             form=form,
             actor=request.user,

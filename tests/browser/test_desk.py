@@ -30,7 +30,12 @@ def _state(web) -> str:
 
 
 def test_the_desk_walks_a_release_from_load_to_diff(
-    web, world, geo, indicator, make_submission, nsi_approver
+    web,
+    world,
+    geo,  # noqa: F811 - the fixtures imported above
+    indicator,  # noqa: F811
+    make_submission,  # noqa: F811
+    nsi_approver,
 ):
     submission = make_submission(CSV)
     page = web.page

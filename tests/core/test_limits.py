@@ -13,8 +13,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.factories import IndicatorFactory, UserFactory
-from tests.factories import approved
+from tests.factories import IndicatorFactory, UserFactory, approved
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from indicators import services
 from indicators.models import PreReleaseView, Publication
 
 from ..factories import UserFactory, approved
-from .conftest import T0, add_obs
-from .test_release_integrity import NOW, embargoed  # noqa: F401 - the fixture
+from .conftest import NOW, T0, add_obs
 
 HOUR = dt.timedelta(hours=1)
 
@@ -162,9 +161,7 @@ def test_a_revision_that_changes_nothing_notifies_nobody_and_says_so(world, geo,
     services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     assert OutboxEvent.objects.filter(kind="publication.released").count() == 1
     revision = services.publication_revise(actor=world.nsi_manager, publication=pub)
-    revision = services.publication_publish(
-        actor=world.nsi_manager, publication=approved(revision)
-    )
+    revision = services.publication_publish(actor=world.nsi_manager, publication=approved(revision))
     assert revision.diff_summary == {"added": 0, "removed": 0, "changed": 0}
     assert revision.notification_skipped is True
     assert OutboxEvent.objects.filter(kind="publication.released").count() == 1

@@ -77,8 +77,12 @@ def test_whoever_accepted_a_submission_cannot_also_load_it(
 ):
     submission = make_submission(CSV)
     audit_record(actor=world.nsi_manager, action="data_request.accepted", obj=submission.request)
-    mapping = {"territory": "opstina", "period": "godina", "value": "vrednost",
-               "dimensions": {"sex": "pol"}}
+    mapping = {
+        "territory": "opstina",
+        "period": "godina",
+        "value": "vrednost",
+        "dimensions": {"sex": "pol"},
+    }
     with pytest.raises(DomainError, match="Four eyes"):
         services.observation_load_request(
             actor=world.nsi_manager, submission=submission, indicator=indicator, mapping=mapping
@@ -106,6 +110,8 @@ def test_the_nsi_withdraws_a_sent_request_and_closes_an_accepted_one(world, make
 def test_a_partner_cannot_withdraw_or_close_through_the_nsi_pages(world, make_submission):
     request = make_submission(CSV).request
     for name in ("partnerships:request-close", "partnerships:request-withdraw"):
-        assert _client(world.partner_a_user).post(reverse(name, args=[request.pk])).status_code == 404
+        assert (
+            _client(world.partner_a_user).post(reverse(name, args=[request.pk])).status_code == 404
+        )
     request.refresh_from_db()
     assert request.state == RequestState.ACCEPTED

@@ -65,7 +65,10 @@ def test_an_explicit_confirmation_releases_values_without_a_count_and_is_audited
     )
     assert result["confirmed_without_count"] == 1
     entry = AuditEntry.objects.get(action="observations.disclosure_confirmed")
-    assert entry.actor == world.nsi_manager and entry.after == {"indicator": "PT_ACCESS", "cells": 1}
+    assert entry.actor == world.nsi_manager and entry.after == {
+        "indicator": "PT_ACCESS",
+        "cells": 1,
+    }
     pub = services.publication_create(
         actor=world.nsi_manager, series="s", title="t", indicators=[ruled]
     )
@@ -116,7 +119,11 @@ def _recoverable(rows: list[ReleasedObservation], children: dict[int, list[int]]
     for (indicator_id, territory_id, period, key), total in cells.items():
         kids = children.get(territory_id) or []
         if kids:
-            parts = [cells[(indicator_id, k, period, key)] for k in kids if (indicator_id, k, period, key) in cells]
+            parts = [
+                cells[(indicator_id, k, period, key)]
+                for k in kids
+                if (indicator_id, k, period, key) in cells
+            ]
             check(total, parts, len(kids))
     return found
 

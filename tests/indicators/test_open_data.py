@@ -14,10 +14,10 @@ from sdmx.model import common, v30
 from indicators import services
 from indicators.models import ReleasedObservation
 from partnerships.models import Policy, PolicyTarget
+from tests.factories import approved
 
 from ..factories import PilotFactory, TerritoryFactory
 from .conftest import add_obs
-from tests.factories import approved
 
 
 def expected_rows():

@@ -7,9 +7,9 @@ import pytest
 from indicators import services
 from indicators.plausibility import previous_published_values
 from partnerships.services.validation import run_engine
+from tests.factories import approved
 
 from .conftest import add_obs
-from tests.factories import approved
 
 SCHEMA = {
     "fields": [

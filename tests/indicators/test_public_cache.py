@@ -17,10 +17,10 @@ from ddms_platform.core.httpcache import new_generation
 from indicators import services
 from indicators.models import Publication
 from indicators.selectors.publications import VERSION_MEMO_SECONDS, public_version
+from tests.factories import approved
 
 from ..factories import IndicatorFactory
 from .conftest import add_obs, scheduled_release
-from tests.factories import approved
 
 PAGE = "/indicators/PT_ACCESS/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')

@@ -10,9 +10,9 @@ from ddms_platform.core.errors import IllegalTransition
 from ddms_platform.notify.models import OutboxEvent
 from indicators import services
 from indicators.models import Publication
+from tests.factories import approved
 
 from .conftest import T0, add_obs, scheduled_release
-from tests.factories import approved
 
 SECOND = dt.timedelta(seconds=1)
 
@@ -176,7 +176,10 @@ def test_illegal_transitions_are_refused(world, release):
     publication.refresh_from_db()
     with pytest.raises(IllegalTransition):
         services.publication_schedule(
-            actor=world.nsi_manager, publication=approved(publication), release_at=T0 + SECOND * 99, now=T0
+            actor=world.nsi_manager,
+            publication=approved(publication),
+            release_at=T0 + SECOND * 99,
+            now=T0,
         )
 
 

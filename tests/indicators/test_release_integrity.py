@@ -16,31 +16,10 @@ from indicators.models import Publication
 from indicators.services.publications import LIFECYCLE
 
 from ..factories import MembershipFactory, UserFactory, approved
-from .conftest import T0, add_obs
+from .conftest import NOW, T0, add_obs
 from .test_publications import public_views
 
 SECOND = dt.timedelta(seconds=1)
-NOW = T0 - dt.timedelta(days=7)
-
-
-@pytest.fixture
-def embargoed(world, geo, indicator, nsi_approver, frozen_now):
-    """PT_ACCESS for the city in 2025, approved and scheduled for T0 (a week ahead)."""
-    frozen_now(NOW)
-    for territory in (geo.m1, geo.m2, geo.city):
-        for month in ("2025-01", "2025-02"):
-            add_obs(indicator, territory, month, "40", count=500)
-    pub = services.publication_create(
-        actor=world.nsi_manager,
-        series="pt-2025",
-        title="Access 2025",
-        indicators=[indicator],
-        territory=geo.city,
-        period_from=dt.date(2025, 1, 1),
-        period_to=dt.date(2025, 12, 31),
-    )
-    services.publication_approve(actor=nsi_approver, publication=pub)
-    return services.publication_schedule(actor=world.nsi_manager, publication=pub, release_at=T0)
 
 
 def _nothing_of_2025_is_public(api, embargoed):
@@ -52,7 +31,9 @@ def _nothing_of_2025_is_public(api, embargoed):
     assert seen["json"] == b"[]" and b"2025" not in seen["csv"] and seen["sdmx"] == 400
     assert [e["released"] for e in seen["calendar"]] == [False]
     assert b"40" not in seen["ics"]
-    assert Client().get(reverse("indicators:indicator-detail", args=["PT_ACCESS"])).status_code == 404
+    assert (
+        Client().get(reverse("indicators:indicator-detail", args=["PT_ACCESS"])).status_code == 404
+    )
     assert not OutboxEvent.objects.filter(kind="publication.released").exists()
     assert not Notification.objects.exists()  # neither e-mail nor webhook
 

@@ -14,9 +14,9 @@ from ddms_platform.notify.models import DeliveryAttempt, Notification
 from ddms_platform.notify.services import digests_send, notifications_deliver, notifications_sweep
 from ddms_platform.notify.tasks import send_digests
 from indicators.services.publications import publication_publish
+from tests.factories import approved
 
 from .releases import make_indicator, make_publication, make_subscribers
-from tests.factories import approved
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from ddms_platform.core.models import AuditEntry
 from ddms_platform.notify.models import Notification, OutboxEvent
 from ddms_platform.notify.services import outbox_relay
 from indicators.services.publications import publication_publish
+from tests.factories import approved
 from tests.services import producer_broker, wait_for
 
 from .releases import make_indicator, make_publication, make_subscribers
-from tests.factories import approved
 
 pytestmark = [pytest.mark.services, pytest.mark.worker]
 

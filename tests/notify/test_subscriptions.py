@@ -15,9 +15,9 @@ from indicators.services.subscriptions import (
     confirm_token,
     subscription_create,
 )
+from tests.factories import approved
 
 from .releases import make_indicator, make_publication
-from tests.factories import approved
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from django.urls import reverse
 from ddms_platform.core.audit import audit_history
 from partnerships.models import AgreementParty
 
-
 pytestmark = pytest.mark.django_db
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ddms_platform.core.models import AuditEntry
 from indicators.models import Publication, Subscription
 from partnerships.models import Agreement, DataRequest
-from tests.factories import IndicatorFactory, PilotFactory, MembershipFactory, UserFactory
+from tests.factories import IndicatorFactory, MembershipFactory, PilotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

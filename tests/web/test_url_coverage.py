@@ -7,8 +7,6 @@ generically (object ids from the fixture world); page routes each have an explic
 
 from __future__ import annotations
 
-from indicators.models import ObservationLoad
-
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -25,7 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from indicators.models import ReleasedObservation, Subscription
+from indicators.models import ObservationLoad, ReleasedObservation, Subscription
 from indicators.services.subscriptions import confirm_token
 
 pytestmark = pytest.mark.django_db
