@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from ddms_platform.core.errors import DomainError
@@ -133,24 +134,24 @@ def _simple(
 
 
 ACTIONS: dict[str, Callable[[HttpRequest, Publication], tuple[bool, Any]]] = {
-    "approve": _simple(services.publication_approve, _("Release approved.")),
+    "approve": _simple(services.publication_approve, _lazy("Release approved.")),
     "approve-schedule": _simple(
-        services.publication_approve, _("Release approved and scheduled."), schedule=True
+        services.publication_approve, _lazy("Release approved and scheduled."), schedule=True
     ),
     "schedule": _schedule,
     "postpone": _simple(
         services.publication_unschedule,
-        _("Release postponed; subscribers are told."),
+        _lazy("Release postponed; subscribers are told."),
         reason=_reason,
     ),
     "cancel": _simple(
         services.publication_unschedule,
-        _("Release cancelled."),
+        _lazy("Release cancelled."),
         reason=_reason,
         cancel=True,
     ),
-    "publish": _simple(services.publication_publish, _("Release published."), reason=_reason),
-    "revise": _simple(services.publication_revise, _("Revision started as a draft.")),
+    "publish": _simple(services.publication_publish, _lazy("Release published."), reason=_reason),
+    "revise": _simple(services.publication_revise, _lazy("Revision started as a draft.")),
     "pre-release": _grant,
 }
 
