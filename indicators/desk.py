@@ -290,3 +290,36 @@ def load_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "finished": load.status in load.FINISHED,
         },
     )
+
+
+@nsi_only
+def publishing_policy(request: HttpRequest) -> HttpResponse:
+    """An NSI manager relaxes (or restores) four eyes for their office, with a reason."""
+    from ddms_platform.core.permissions import NSI_KINDS, member_org_ids
+    from partnerships.models import Organisation
+
+    from .models import PublishingPolicy
+
+    offices = Organisation.objects.filter(
+        pk__in=member_org_ids(request.user, ("manager",)), kind__in=NSI_KINDS
+    ).order_by("name")
+    if request.method == "POST":
+        office = get_object_or_404(offices, pk=request.POST.get("organisation") or 0)
+        call_service(
+            request,
+            services.publishing_policy_set,
+            _("Publishing policy saved."),
+            actor=request.user,
+            organisation=office,
+            four_eyes_relaxed=request.POST.get("four_eyes_relaxed") == "on",
+            reason=request.POST.get("reason", ""),
+        )
+        return redirect(reverse("indicators:publishing-policy"))
+    policies = {
+        p.organisation_id: p for p in PublishingPolicy.objects.filter(organisation__in=offices)
+    }
+    return render(
+        request,
+        "indicators/publishing_policy.html",
+        {"offices": [(o, policies.get(o.pk)) for o in offices]},
+    )

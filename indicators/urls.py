@@ -14,6 +14,7 @@ urlpatterns = [
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
     path("city/", views.city_dashboard, name="city-dashboard"),
     path("city/data-needs/", views.data_need_create, name="data-need-create"),
+    path("nsi/publishing-policy/", desk.publishing_policy, name="publishing-policy"),
     path("nsi/loads/new/", desk.load_create, name="load-create"),
     path("nsi/loads/<int:pk>/", desk.load_detail, name="load-detail"),
     path("nsi/publications/new/", desk.publication_create, name="publication-create"),

@@ -292,3 +292,50 @@ def test_a_cancelled_release_cannot_be_scheduled_again(world, embargoed):
         services.publication_schedule(
             actor=world.nsi_manager, publication=embargoed, release_at=T0 + SECOND
         )
+
+
+def test_the_preview_is_for_nsi_staff_only(world, api, indicator):
+    pub = services.publication_create(
+        actor=world.nsi_manager, series="s", title="t", indicators=[indicator]
+    )
+    url = f"/api/v1/publications/{pub.pk}/preview/"
+    response = api(world.nsi_manager).get(url)
+    assert response.status_code == 200 and response.json()["cells"] == 0
+    for user in (None, world.partner_a_user, world.city_user):
+        assert api(user).get(url).status_code in (401, 403, 404)
+
+
+def test_the_desk_pages_answer_404_to_everyone_but_nsi_staff(world, indicator):
+    pub = services.publication_create(
+        actor=world.nsi_manager, series="s", title="t", indicators=[indicator]
+    )
+    urls = [
+        reverse("indicators:publication-detail", args=[pub.pk]),
+        reverse("indicators:publication-diff", args=[pub.pk]),
+    ]
+    for user in (world.partner_a_user, world.city_user):
+        client = Client()
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 404, url
+        action = reverse("indicators:publication-action", args=[pub.pk, "cancel"])
+        assert client.post(action).status_code == 404
+    assert Publication.objects.get(pk=pub.pk).state == "draft"
+    staff = Client()
+    staff.force_login(world.nsi_manager)
+    assert all(staff.get(url).status_code == 200 for url in urls)
+    missing = reverse("indicators:publication-action", args=[pub.pk, "no-such-action"])
+    assert staff.post(missing).status_code == 404
+
+
+def test_a_manager_relaxes_four_eyes_on_the_desk_page_and_a_partner_cannot(world):
+    url = reverse("indicators:publishing-policy")
+    partner = Client()
+    partner.force_login(world.partner_a_user)
+    assert partner.get(url).status_code == 404
+    manager = Client()
+    manager.force_login(world.nsi_manager)
+    assert world.nsi.name in manager.get(url).content.decode()
+    manager.post(url, {"organisation": world.nsi.pk, "four_eyes_relaxed": "on", "reason": "x"})
+    assert AuditEntry.objects.filter(action="publishing_policy.set").count() == 1
+    assert partner.post(url, {"organisation": world.nsi.pk}).status_code == 404

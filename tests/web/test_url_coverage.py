@@ -154,6 +154,7 @@ def _web_recipes() -> dict[str, Recipe]:
             "nsi_manager", lambda w: f"/releases/{w.published.pk}/pre-release/"
         ),
         "indicators:load-create": Recipe("nsi_manager", "/nsi/loads/new/"),
+        "indicators:publishing-policy": Recipe("nsi_manager", "/nsi/publishing-policy/"),
         "indicators:load-detail": Recipe(
             "nsi_manager",
             lambda w: "/nsi/loads/{}/".format(
