@@ -122,12 +122,14 @@ def _grant(request: HttpRequest, publication: Publication) -> tuple[bool, Any]:
 
 
 def _simple(
-    service: Callable[..., Any], success: str, **fixed: Any
+    service: Callable[..., Any], success: Any, **fixed: Any
 ) -> Callable[[HttpRequest, Publication], tuple[bool, Any]]:
+    """A button that calls `service`; `success` is lazy, so it speaks the page's language."""
+
     def run(request: HttpRequest, publication: Publication) -> tuple[bool, Any]:
         extra = {k: (v(request) if callable(v) else v) for k, v in fixed.items()}
         return call_service(
-            request, service, success, actor=request.user, publication=publication, **extra
+            request, service, str(success), actor=request.user, publication=publication, **extra
         )
 
     return run
