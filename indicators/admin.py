@@ -7,8 +7,10 @@ from typing import Any
 from django.contrib import admin
 
 from ddms_platform.core.admin import AuditTrailMixin
+from partnerships.admin.base import run_service_action
 from partnerships.admin.network import sharing_actions
 
+from . import services
 from .models import (
     ComparabilityGroup,
     Indicator,
@@ -17,6 +19,7 @@ from .models import (
     Observation,
     ObservationLoad,
     Publication,
+    PublishingPolicy,
     Territory,
 )
 from .services.network import indicator_share
@@ -75,9 +78,46 @@ class PublicationAdmin(AuditTrailMixin, admin.ModelAdmin):
         "audit_trail",
     )
 
+    actions = ["approve", "publish_now"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        # A release declares its cells and is checked against every other series: the desk
+        # (/nsi/publications/new/) and the API create it through the service, never a raw form.
+        return False
+
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        # The lifecycle (schedule, publish, revise) goes through the API and its services.
-        return obj is None or obj.state == "draft"
+        return obj is None  # the list and its actions; edits go through the desk or the API
+
+    @admin.action(description="Approve the selected drafts (four eyes)")
+    def approve(self, request: Any, queryset: Any) -> None:
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda p: services.publication_approve(actor=request.user, publication=p),
+            "Approved",
+        )
+
+    @admin.action(description="Publish the selected approved releases now")
+    def publish_now(self, request: Any, queryset: Any) -> None:
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda p: services.publication_publish(actor=request.user, publication=p),
+            "Published",
+        )
+
+
+@admin.register(PublishingPolicy)
+class PublishingPolicyAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Read here; changed through `publishing_policy_set` (audited, with a reason)."""
+
+    list_display = ("organisation", "four_eyes_relaxed", "changed_by", "updated_at")
+    readonly_fields = ("organisation", "four_eyes_relaxed", "reason", "changed_by", "audit_trail")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
 
 
 @admin.register(ComparabilityGroup)

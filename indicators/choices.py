@@ -50,9 +50,12 @@ class ObsStatus(models.TextChoices):
 
 class PublicationState(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
     SUPERSEDED = "superseded", _("Superseded")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A release in one of these states is public from its release time on (the embargo rule).
@@ -61,6 +64,11 @@ RELEASABLE_STATES = (
     PublicationState.PUBLISHED,
     PublicationState.SUPERSEDED,
 )
+
+# Announced releases taken off the schedule: they stay on the calendar with their reason.
+WITHDRAWN_STATES = (PublicationState.POSTPONED, PublicationState.CANCELLED)
+# Every state in which a release holds the cells it declares (a cancelled one holds none).
+HOLDING_STATES = tuple(s for s in PublicationState if s != PublicationState.CANCELLED)
 
 
 class KitImportStatus(models.TextChoices):

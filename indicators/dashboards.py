@@ -89,9 +89,15 @@ def download_links(indicator: Indicator) -> list[tuple[str, str]]:
     ]
 
 
-def release_calendar() -> list[dict[str, Any]]:
-    """The public release calendar (upcoming releases: date and title only)."""
-    return calendar_entries()
+def release_calendar(*, indicator: str = "", topic: str = "") -> list[dict[str, Any]]:
+    """The public release calendar (upcoming releases: the announcement only)."""
+    return calendar_entries(indicator=indicator, topic=topic)
+
+
+def calendar_choices() -> tuple[list[str], list[str]]:
+    """Codes and topics of public indicators, for the calendar's filters."""
+    rows = set(public_indicators().values_list("code", "topic"))
+    return sorted({c for c, _t in rows if c}), sorted({t for _c, t in rows if t})
 
 
 def pilot_targets(pilots: list[Pilot]) -> list[dict[str, Any]]:

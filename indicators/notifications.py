@@ -57,6 +57,18 @@ def release_subscribers(event: OutboxEvent) -> Iterator[Recipient]:
     publication = _publication(event)
     if publication is None or publication.state not in RELEASED:
         return
+    yield from _subscribers(publication)
+
+
+def calendar_subscribers(event: OutboxEvent) -> Iterator[Recipient]:
+    """Who follows the release hears that its announced date changed (never its values)."""
+    publication = _publication(event)
+    if publication is None:
+        return
+    yield from _subscribers(publication)
+
+
+def _subscribers(publication: Publication) -> Iterator[Recipient]:
     indicators = list(publication.indicators.values_list("id", "topic"))
     match = Q(indicators__in=[i for i, _ in indicators]) | Q(
         topic__in={t for _, t in indicators if t}
@@ -118,7 +130,27 @@ def release_context(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
+def calendar_context(event: OutboxEvent) -> dict[str, Any]:
+    """Title, the change, the reason and the new time, from the event (what was announced)."""
+    publication = _publication(event)
+    if publication is None:
+        return {}
+    return {
+        "title": publication.title,
+        "change": event.payload.get("change", ""),
+        "reason": event.payload.get("reason", ""),
+        "release_at": publication.release_at,
+        "indicator_names": [i.name_en for i in publication.indicators.all()],
+        "link": site_link("indicators:release-detail", publication.pk),
+    }
+
+
 def register_handlers() -> None:
+    register(
+        "publication.calendar_changed",
+        recipients=calendar_subscribers,
+        context=calendar_context,
+    )
     register(
         "publication.released",
         recipients=release_subscribers,

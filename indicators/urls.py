@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import desk, views
 
 app_name = "indicators"
 
@@ -25,11 +25,25 @@ urlpatterns = [
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
     path("city/", views.city_dashboard, name="city-dashboard"),
     path("city/data-needs/", views.data_need_create, name="data-need-create"),
-    path("nsi/publications/new/", views.publication_create, name="publication-create"),
-    path("nsi/publications/<int:pk>/", views.publication_detail, name="publication-detail"),
+    path("nsi/publishing-policy/", desk.publishing_policy, name="publishing-policy"),
+    path("nsi/loads/new/", desk.load_create, name="load-create"),
+    path("nsi/loads/<int:pk>/", desk.load_detail, name="load-detail"),
+    path("nsi/publications/new/", desk.publication_create, name="publication-create"),
+    path("nsi/publications/<int:pk>/", desk.publication_detail, name="publication-detail"),
     path(
         "nsi/publications/<int:pk>/schedule/",
-        views.publication_schedule,
+        desk.publication_schedule,
         name="publication-schedule",
+    ),
+    path("nsi/publications/<int:pk>/diff/", desk.publication_diff, name="publication-diff"),
+    path(
+        "nsi/publications/<int:pk>/do/<slug:action>/",
+        desk.publication_action,
+        name="publication-action",
+    ),
+    path(
+        "releases/<int:pk>/pre-release/",
+        views.release_pre_release,
+        name="release-pre-release",
     ),
 ]

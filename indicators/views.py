@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,21 +20,23 @@ from ddms_platform.core.permissions import (
     ACTING_ROLES,
     LOCAL_GOVERNMENT_KINDS,
     is_city_staff,
+    is_nsi_staff,
     member_org_ids,
 )
 from ddms_platform.web.helpers import call_service
 from partnerships.models import Organisation, Pilot
 from partnerships.services import requests as request_services
-from partnerships.views.nsi import nsi_only
 
 from . import dashboards
-from .forms import DataNeedForm, PublicationForm, ScheduleForm, SubscribeForm
+from .forms import DataNeedForm, SubscribeForm
 from .models import Indicator, Publication
 from .selectors.publications import (
+    announced_publications,
     current_publication_ids,
+    pre_release_list,
     public_version,
+    publications_released,
     publications_visible,
-    staff_publications,
 )
 from .services.subscriptions import subscription_create
 from .urls_public import indicator_page_url
@@ -156,30 +159,81 @@ def indicator_subscribe(request: HttpRequest, code: str, agency: str | None = No
 
 @public_page
 def release_calendar(request: HttpRequest) -> HttpResponse:
-    """Scheduled and recent releases; titles and times only, never embargoed values."""
+    """Announced and recent releases, filtered by indicator or topic; never embargoed values."""
+    indicator = request.GET.get("indicator", "").strip()[:50]
+    topic = request.GET.get("topic", "").strip()[:50]
+    query = urlencode({k: v for k, v in (("indicator", indicator), ("topic", topic)) if v})
+    codes, topics = dashboards.calendar_choices()
     return render(
         request,
         "indicators/release_calendar.html",
-        {"releases": dashboards.release_calendar()},
+        {
+            "releases": dashboards.release_calendar(indicator=indicator, topic=topic),
+            "indicator": indicator,
+            "topic": topic,
+            "indicator_codes": codes,
+            "topics": topics,
+            "ics_url": reverse("release-calendar-ics") + (f"?{query}" if query else ""),
+        },
     )
 
 
 @public_page
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One released version: what it contains and when it came out (NSI staff: any state)."""
-    publication = get_object_or_404(
-        publications_visible(user=request.user).prefetch_related(
+    """One release: what it contains and when it came out, or its announcement before then
+    (date, title, state and reason — never a value). NSI staff see any state."""
+    publication = (
+        publications_visible(user=request.user)
+        .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.select_related("owner"))
-        ),
-        pk=pk,
+        )
+        .filter(pk=pk)
+        .first()
+        or announced_publications()
+        .prefetch_related(
+            Prefetch("indicators", queryset=Indicator.objects.select_related("owner"))
+        )
+        .filter(pk=pk)
+        .first()
     )
+    if publication is None:
+        raise Http404
+    released = publications_released().filter(pk=pk).exists()
     public = set(dashboards.public_indicators().values_list("pk", flat=True))
     return render(
         request,
         "indicators/release_detail.html",
         {
             "publication": publication,
-            "indicators": [(i, i.pk in public) for i in publication.indicators.all()],
+            "released": released,
+            # Before its time a release names only indicators that are public already.
+            "indicators": [
+                (i, i.pk in public)
+                for i in publication.indicators.all()
+                if released or i.pk in public or is_nsi_staff(request.user)
+            ],
+            "pre_release": pre_release_list(publication) if released else [],
+        },
+    )
+
+
+@login_required
+def release_pre_release(request: HttpRequest, pk: int) -> HttpResponse:
+    """A named user reads a scheduled release early; each view is logged. Anyone else (or
+    outside the window) is sent to the public page, which shows what the public may see."""
+    publication = get_object_or_404(Publication, pk=pk)
+    access = _services().pre_release_open(user=request.user, publication=publication)
+    if access is None:
+        return redirect(reverse("indicators:release-detail", args=[pk]))
+    return render(
+        request,
+        "indicators/release_pre_release.html",
+        {
+            "publication": publication,
+            "access": access,
+            "rows": publication.released_observations.order_by(
+                "indicator_code", "territory_code", "period_start", "dims_key"
+            )[:2000],
         },
     )
 
@@ -217,119 +271,43 @@ def city_dashboard(request: HttpRequest) -> HttpResponse:
             "pilots": pilots,
             "targets": targets,
             "charts": charts,
-            "need_form": DataNeedForm(),
+            "need_form": DataNeedForm(pilots=_need_pilots(request.user)),
         },
     )
+
+
+def _need_pilots(user: Any) -> Any:
+    """Pilots of the local governments the user acts for: where a need can be routed."""
+    return Pilot.objects.filter(
+        local_government_id__in=Organisation.objects.filter(
+            pk__in=member_org_ids(user, ACTING_ROLES), kind__in=LOCAL_GOVERNMENT_KINDS
+        ).values("pk")
+    ).order_by("name")
 
 
 @login_required
 @require_POST
 def data_need_create(request: HttpRequest) -> HttpResponse:
-    """A city tells the NSI what data it needs (a data request in the other direction)."""
+    """A city tells the NSI what data it needs: one service creates and sends it."""
     if not is_city_staff(request.user):
         raise Http404
-    form = DataNeedForm(request.POST)
+    form = DataNeedForm(request.POST, pilots=_need_pilots(request.user))
     if not form.is_valid():
         return render(request, "indicators/data_need.html", {"form": form}, status=400)
-
-    city = Organisation.objects.filter(
-        pk__in=member_org_ids(request.user, ACTING_ROLES), kind__in=LOCAL_GOVERNMENT_KINDS
-    ).first()
-    pilot = Pilot.objects.filter(local_government=city).select_related("nsi").first()
-    nsi = (
-        pilot.nsi
-        if pilot
-        else Organisation.objects.filter(kind="nsi", country_id=getattr(city, "country_id", None))
-        .order_by("pk")
-        .first()
-    )
-    if city is None or nsi is None:
-        raise Http404
     ok, need = call_service(
         request,
-        request_services.request_create,
-        _("Data need recorded."),
+        request_services.data_need_submit,
+        _("Your data need was sent to the NSI."),
         form=form,
         actor=request.user,
-        direction="data_need",
-        requester=city,
-        provider=nsi,
-        pilot=pilot,
+        pilot=form.cleaned_data["pilot"],
         title=form.cleaned_data["title"],
         purpose=form.cleaned_data["purpose"],
         due_on=form.cleaned_data["due_on"],
         table_schema=form.table_schema(),
     )
     if ok and need is not None:
-        # A need is only news to the NSI once sent; the service checks the transition.
-        call_service(
-            request,
-            request_services.request_send,
-            _("Your data need was sent to the NSI."),
-            actor=request.user,
-            request=need,
-        )
-    if ok and need is not None:
         return redirect(reverse("partnerships:request-detail", args=[need.pk]))
     if form.errors:
         return render(request, "indicators/data_need.html", {"form": form}, status=400)
     return redirect(reverse("indicators:city-dashboard"))
-
-
-@nsi_only
-def publication_create(request: HttpRequest) -> HttpResponse:
-    """Create a draft publication, optionally scheduling it at once."""
-    form = PublicationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        schedule_now = data.pop("schedule_now")
-        release_at = data.pop("release_at")
-        ok, publication = call_service(
-            request,
-            _services().publication_create,
-            _("Publication created."),
-            actor=request.user,
-            **data,
-        )
-        if ok and publication is not None:
-            if schedule_now:
-                call_service(
-                    request,
-                    _services().publication_schedule,
-                    _("Release scheduled."),
-                    actor=request.user,
-                    publication=publication,
-                    release_at=release_at,
-                )
-            return redirect(reverse("indicators:publication-detail", args=[publication.pk]))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "indicators/publication_form.html", {"form": form}, status=status)
-
-
-@nsi_only
-def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A publication for NSI staff, with the form to schedule it."""
-    publication = get_object_or_404(staff_publications(request.user), pk=pk)
-    form = ScheduleForm(initial={"release_at": publication.release_at})
-    return render(
-        request,
-        "indicators/publication_detail.html",
-        {"publication": publication, "schedule_form": form},
-    )
-
-
-@nsi_only
-@require_POST
-def publication_schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404(staff_publications(request.user), pk=pk)
-    form = ScheduleForm(request.POST)
-    if form.is_valid():
-        call_service(
-            request,
-            _services().publication_schedule,
-            _("Release scheduled."),
-            actor=request.user,
-            publication=publication,
-            release_at=form.cleaned_data["release_at"],
-        )
-    return redirect(reverse("indicators:publication-detail", args=[pk]))

@@ -50,6 +50,8 @@ ACCOUNTS = [
     # username, role shown in the table, organisation key, membership role
     ("admin", "admin (superuser)", None, None),
     ("nsi.manager", "NSI manager", "regional", "manager"),
+    # The second pair of eyes: approves releases and loads what nsi.manager accepted.
+    ("nsi.approver", "NSI manager (approver)", "nsi", "manager"),
     ("partner.power", "partner (electricity company)", "power", "manager"),
     ("partner.university", "partner (university)", "university", "member"),
     ("city.staff", "city staff", "city", "member"),

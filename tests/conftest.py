@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -242,3 +243,11 @@ def client_for(user: object | None) -> APIClient:
 def api() -> object:
     """`api(user)` returns an API client authenticated as that user."""
     return client_for
+
+
+@pytest.fixture
+def nsi_approver(world: SimpleNamespace) -> Any:
+    """A second NSI manager, who approves what world.nsi_manager prepared (four eyes)."""
+    return MembershipFactory(
+        user=UserFactory(username="release-approver"), organisation=world.nsi, role="manager"
+    ).user

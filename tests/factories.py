@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
@@ -234,3 +235,20 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     sdg_targets = factory.LazyFunction(lambda: ["11.2.1"])
     dimensions = factory.LazyFunction(lambda: {"sex": ["F", "M", "_T"]})
     decimals = 1
+
+
+def approved(publication: Any, approver: Any = None) -> Any:
+    """The draft approved by a second NSI manager (four eyes), made on first use."""
+    from indicators import services
+
+    publication.refresh_from_db()
+    if publication.state != "draft":
+        return publication  # already approved (or further): nothing to do
+    if approver is None:
+        approver = get_user_model().objects.filter(username="release-approver").first()
+    if approver is None:
+        nsi = Organisation.objects.filter(kind="nsi").first() or OrganisationFactory(kind="nsi")
+        approver = MembershipFactory(
+            user=UserFactory(username="release-approver"), organisation=nsi, role="manager"
+        ).user
+    return services.publication_approve(actor=approver, publication=publication)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -30,6 +30,7 @@ from ddms_platform.core.httpcache import (
     store_body,
     tee_to_cache,
 )
+from ddms_platform.core.links import site_link
 from ddms_platform.core.permissions import scope_to_orgs
 from partnerships.models import Pilot
 
@@ -252,13 +253,27 @@ def _conditional(
     return response
 
 
+CALENDAR_PARAMS = [
+    OpenApiParameter("indicator", str, description="Only releases of this indicator code"),
+    OpenApiParameter("topic", str, description="Only releases with an indicator of this topic"),
+]
+
+
+def _calendar_filters(request: HttpRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip()[:50] for k in ("indicator", "topic")}
+
+
 class CalendarView(OpenDataView):
-    """The release calendar: upcoming releases as date and title only; released ones in full."""
+    """The release calendar: announced releases (postponed and cancelled ones too, with the
+    reason) as date, title and state; released ones in full."""
 
     pagination_class = None
 
-    @extend_schema(responses=serializers.CalendarEntrySerializer(many=True))
+    @extend_schema(
+        parameters=CALENDAR_PARAMS, responses=serializers.CalendarEntrySerializer(many=True)
+    )
     def get(self, request: Request) -> HttpResponseBase:
+        filters = _calendar_filters(request)
         return _conditional(
             request,
             "calendar",
@@ -269,42 +284,60 @@ class CalendarView(OpenDataView):
                         if entry["released"]
                         else serializers.UpcomingEntrySerializer
                     )(entry).data
-                    for entry in calendar_entries(now=now)
+                    for entry in calendar_entries(now=now, **filters)
                 ]
             ),
         )
 
 
 class CalendarICSView(OpenDataView):
-    """The release calendar as an iCalendar feed."""
+    """The release calendar as an iCalendar feed (same filters as the JSON calendar)."""
 
-    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
+    @extend_schema(parameters=CALENDAR_PARAMS, responses={(200, "text/calendar"): OpenApiTypes.STR})
     def get(self, request: Request) -> HttpResponseBase:
+        filters = _calendar_filters(request)
         return _conditional(
             request,
             "calendar.ics",
             lambda now: HttpResponse(
-                calendar_ics(calendar_entries(now=now)),
+                calendar_ics(calendar_entries(now=now, **filters)),
                 content_type="text/calendar; charset=utf-8",
             ),
         )
 
 
+_ICS_STATUS = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+
+
 def calendar_ics(entries: list[dict[str, Any]]) -> bytes:
-    """One all-public VEVENT per release: title and time (the values are not in the feed)."""
+    """One VEVENT per announced release: title, time and state (the values are not in the feed).
+
+    The UID stays the release's for life, so a postponed or cancelled release updates the
+    subscriber's entry: SEQUENCE counts the changes, DTSTAMP is when the entry was written.
+    """
     cal = Calendar()
     cal.add("prodid", "-//DDMS//release calendar//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", "DDMS release calendar")
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "ddms"
     for entry in entries:
         event = Event()
-        stamp = entry["release_at"]
-        uid_seed = f"{entry['title']}|{stamp.isoformat()}"
-        event.add("uid", hashlib.sha256(uid_seed.encode()).hexdigest()[:24] + "@ddms")
-        event.add("summary", entry["title"])
-        event.add("dtstart", stamp)
-        event.add("dtend", stamp + dt.timedelta(minutes=30))
-        event.add("dtstamp", stamp)
+        start = entry["release_at"]
+        event.add("uid", f"release-{entry['id']}@{host}")
+        summary = entry["title"]
+        if entry["state"] == "postponed":
+            summary = f"Postponed: {summary}"
+        elif entry["state"] == "cancelled":
+            summary = f"Cancelled: {summary}"
+        event.add("summary", summary)
+        event.add("dtstart", start)
+        event.add("dtend", start + dt.timedelta(minutes=30))
+        event.add("dtstamp", entry["written_at"] or start)
+        event.add("sequence", entry["sequence"])
+        event.add("status", _ICS_STATUS.get(entry["state"], "CONFIRMED"))
+        if entry["reason"]:
+            event.add("description", entry["reason"])
+        event.add("url", site_link("indicators:release-detail", entry["id"]))
         cal.add_component(event)
     return cal.to_ical()
 

@@ -202,6 +202,7 @@ class PublicationSerializer(serializers.ModelSerializer):
     territory = _own_territory(allow_null=True, required=False)
     pilot = SelectedPK(pilot_list, Pilot, allow_null=True, required=False)
     diff_summary = serializers.JSONField(read_only=True)
+    dimension_filter = serializers.JSONField(required=False)
 
     class Meta:
         model = Publication
@@ -216,12 +217,19 @@ class PublicationSerializer(serializers.ModelSerializer):
             "indicators",
             "period_from",
             "period_to",
+            "dimension_filter",
             "release_at",
             "state",
             "supersedes",
             "published_at",
             "superseded_at",
             "diff_summary",
+            "prepared_by",
+            "approved_by",
+            "approved_at",
+            "calendar_reason",
+            "calendar_sequence",
+            "notification_skipped",
         ]
         read_only_fields = [
             "id",
@@ -232,6 +240,12 @@ class PublicationSerializer(serializers.ModelSerializer):
             "published_at",
             "superseded_at",
             "diff_summary",
+            "prepared_by",
+            "approved_by",
+            "approved_at",
+            "calendar_reason",
+            "calendar_sequence",
+            "notification_skipped",
         ]
 
 
@@ -242,6 +256,29 @@ class PublicationDiffSerializer(serializers.Serializer):
 
 class ScheduleSerializer(serializers.Serializer):
     release_at = serializers.DateTimeField()
+    # Needed when a postponed release is put earlier than it was announced.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApproveSerializer(serializers.Serializer):
+    # Also schedule at the time the draft proposes, in the same transaction.
+    schedule = serializers.BooleanField(required=False, default=False)
+
+
+class UnscheduleSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    cancel = serializers.BooleanField(required=False, default=False)
+
+
+class PublishSerializer(serializers.Serializer):
+    # Needed to bring an announced release forward.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PreReleaseGrantSerializer(serializers.Serializer):
+    user = serializers.CharField(help_text="username")
+    hours = serializers.IntegerField(min_value=1, max_value=72)
+    purpose = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class SeriesObservationSerializer(serializers.Serializer):
@@ -261,17 +298,21 @@ class SeriesSerializer(serializers.Serializer):
 
 
 class UpcomingEntrySerializer(serializers.Serializer):
-    """An embargoed release: only its date and title are public."""
+    """An announced release: date, title, state (postponed/cancelled with the reason) and
+    indicators; never its values."""
 
+    id = serializers.IntegerField()
     release_at = serializers.DateTimeField()
     title = serializers.CharField()
+    state = serializers.CharField()
+    reason = serializers.CharField()
+    indicators = serializers.ListField(child=serializers.CharField())
     released = serializers.BooleanField()
 
 
 class CalendarEntrySerializer(UpcomingEntrySerializer):
     """A calendar entry; the fields after `released` appear once the release is public."""
 
-    id = serializers.IntegerField(required=False)
     series = serializers.CharField(required=False)
     version = serializers.IntegerField(required=False)
     superseded = serializers.BooleanField(required=False)

@@ -248,35 +248,86 @@ class PublicationViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(publication).data)
 
     @extend_schema(
+        request=serializers.ApproveSerializer, responses=serializers.PublicationSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """A second NSI manager approves the draft (optionally scheduling it at once)."""
+        body = serializers.ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.publication_approve(
+                actor=request.user,
+                publication=self.get_object(),
+                schedule=body.validated_data["schedule"],
+            )
+        )
+
+    @extend_schema(
         request=serializers.ScheduleSerializer, responses=serializers.PublicationSerializer
     )
     @action(detail=True, methods=["post"])
     def schedule(self, request: Request, pk: str) -> Response:
-        """Freeze the values and put the release on the calendar (embargoed until then)."""
+        """Freeze the declared cells and announce the release (embargoed until then)."""
         body = serializers.ScheduleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
             services.publication_schedule(
-                actor=request.user,
-                publication=self.get_object(),
-                release_at=body.validated_data["release_at"],
+                actor=request.user, publication=self.get_object(), **body.validated_data
             )
         )
 
-    @extend_schema(request=None, responses=serializers.PublicationSerializer)
+    @extend_schema(
+        request=serializers.UnscheduleSerializer, responses=serializers.PublicationSerializer
+    )
     @action(detail=True, methods=["post"])
     def unschedule(self, request: Request, pk: str) -> Response:
-        """Take a scheduled release back to draft before its time."""
+        """Postpone (or cancel) an announced release with a reason; it stays on the calendar."""
+        body = serializers.UnscheduleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         return self._respond(
-            services.publication_unschedule(actor=request.user, publication=self.get_object())
+            services.publication_unschedule(
+                actor=request.user, publication=self.get_object(), **body.validated_data
+            )
         )
 
-    @extend_schema(request=None, responses=serializers.PublicationSerializer)
+    @extend_schema(
+        request=serializers.PublishSerializer, responses=serializers.PublicationSerializer
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
-        """Release now."""
+        """Release now (bringing an announced release forward needs a reason)."""
+        body = serializers.PublishSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         return self._respond(
-            services.publication_publish(actor=request.user, publication=self.get_object())
+            services.publication_publish(
+                actor=request.user, publication=self.get_object(), **body.validated_data
+            )
+        )
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"], permission_classes=[IsNSIStaff])
+    def preview(self, request: Request, pk: str) -> Response:
+        """What freezing would take now: cells, suppressions, the diff to the public version."""
+        return Response(services.publication_preview(publication=self.get_object()))
+
+    @extend_schema(request=serializers.PreReleaseGrantSerializer, responses={201: dict})
+    @action(detail=True, methods=["post"], url_path="pre-release-access")
+    def pre_release_access(self, request: Request, pk: str) -> Response:
+        """Give a named user access to the release some hours before its time."""
+        body = serializers.PreReleaseGrantSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        access = services.pre_release_grant(
+            actor=request.user,
+            publication=self.get_object(),
+            username=data["user"],
+            hours=data["hours"],
+            purpose=data["purpose"],
+        )
+        return Response(
+            {"id": access.pk, "user": data["user"], "hours": access.hours},
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(request=None, responses={201: serializers.PublicationSerializer})

@@ -3,7 +3,13 @@
 from .indicators import Indicator
 from .network import ComparabilityGroup, IndicatorAdoption, KitImport
 from .observations import Observation, ObservationLoad
-from .publications import Publication, ReleasedObservation
+from .publications import (
+    PreReleaseAccess,
+    PreReleaseView,
+    Publication,
+    PublishingPolicy,
+    ReleasedObservation,
+)
 from .subscriptions import Subscription
 from .territories import Territory
 
@@ -14,7 +20,10 @@ __all__ = [
     "Indicator",
     "Observation",
     "ObservationLoad",
+    "PreReleaseAccess",
+    "PreReleaseView",
     "Publication",
+    "PublishingPolicy",
     "ReleasedObservation",
     "Subscription",
     "Territory",

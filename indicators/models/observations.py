@@ -32,6 +32,9 @@ class Observation(models.Model):
     status = models.CharField(max_length=1, choices=ObsStatus.choices, default=ObsStatus.NORMAL)
     # Number of units behind the value, used by the disclosure rule; never published.
     count = models.PositiveBigIntegerField(null=True, blank=True)
+    # For an indicator with a disclosure rule, a value without a count is released only when
+    # an NSI user confirmed it safe at load time (audited); otherwise it is suppressed.
+    disclosure_confirmed = models.BooleanField(default=False)
     submission = models.ForeignKey(
         "partnerships.Submission",
         null=True,

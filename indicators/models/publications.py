@@ -32,8 +32,13 @@ class Publication(TimeStampedModel):
         Territory, null=True, blank=True, on_delete=models.PROTECT, related_name="publications"
     )
     indicators = models.ManyToManyField(Indicator, related_name="publications")
+    # The declaration is indicators × territories (the root and its descendants; none = all) ×
+    # periods (whose start lies in [period_from, period_to]; open ends reach as far as data) ×
+    # dimensions (dimension id → codes; a dimension not named means all its codes). Freezing
+    # takes exactly these cells, and no other series may declare any of them.
     period_from = models.DateField(null=True, blank=True)
     period_to = models.DateField(null=True, blank=True)
+    dimension_filter = models.JSONField(default=dict, blank=True)
     release_at = models.DateTimeField(null=True, blank=True, db_index=True)
     state = models.CharField(
         max_length=12,
@@ -53,6 +58,22 @@ class Publication(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Four eyes: the last user who prepared (created or edited) it, and the manager who approved.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # The calendar entry: RFC 5545 SEQUENCE (raised on every change of an announced entry),
+    # DTSTAMP (when the entry was last written) and the announced time and reason of a change.
+    calendar_sequence = models.PositiveIntegerField(default=0)
+    calendar_written_at = models.DateTimeField(null=True, blank=True)
+    announced_at = models.DateTimeField(null=True, blank=True)
+    calendar_reason = models.TextField(blank=True)
+    # A revision that changed nothing is published without notifying anyone.
+    notification_skipped = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-release_at", "series", "-version"]
@@ -115,3 +136,59 @@ class ReleasedObservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_code}/{self.territory_code}/{self.period}/{self.dims_key}"
+
+
+class PublishingPolicy(TimeStampedModel):
+    """Per-NSI publishing settings: very small offices may relax the four-eyes rule."""
+
+    organisation = models.OneToOneField(
+        "partnerships.Organisation", on_delete=models.CASCADE, related_name="publishing_policy"
+    )
+    four_eyes_relaxed = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "publishing policies"
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: four eyes {'relaxed' if self.four_eyes_relaxed else 'on'}"
+
+
+class PreReleaseAccess(models.Model):
+    """A named user who may read a scheduled release some hours before its release time."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="pre_release_access"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    hours = models.PositiveSmallIntegerField()
+    purpose = models.CharField(max_length=300, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["publication", "granted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "user"], name="prerelease_user_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.publication_id}, {self.hours} h early"
+
+
+class PreReleaseView(models.Model):
+    """One view of a release under pre-release access (the log published with the release)."""
+
+    access = models.ForeignKey(PreReleaseAccess, on_delete=models.CASCADE, related_name="views")
+    viewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.access_id} at {self.viewed_at:%Y-%m-%d %H:%M}"

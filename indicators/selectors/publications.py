@@ -14,8 +14,8 @@ from django.utils.dateparse import parse_datetime
 from ddms_platform.core.httpcache import ContentVersion, content_generation
 from ddms_platform.core.permissions import is_admin, staff_country_ids
 
-from ..choices import RELEASABLE_STATES
-from ..models import Indicator, Publication, ReleasedObservation, Territory
+from ..choices import RELEASABLE_STATES, WITHDRAWN_STATES
+from ..models import Indicator, PreReleaseAccess, Publication, ReleasedObservation, Territory
 
 
 def released_q(now: dt.datetime, prefix: str = "") -> Q:
@@ -156,32 +156,130 @@ def _as_datetime(value: Any) -> dt.datetime | None:
     return parsed
 
 
-def calendar_entries(*, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """The public release calendar: upcoming releases show only their date and title."""
-    now = now or timezone.now()
-    rows = list(
-        Publication.objects.filter(state__in=RELEASABLE_STATES)
-        .order_by("release_at", "series", "version")
-        .values_list("pk", "title", "release_at", "version", "series", "supersedes_id")
+def announced_publications() -> QuerySet[Publication]:
+    """Releases on the public calendar (announced, postponed or cancelled), values or not."""
+    return Publication.objects.filter(
+        state__in=(*RELEASABLE_STATES, *WITHDRAWN_STATES), release_at__isnull=False
     )
+
+
+def pre_release_list(publication: Publication) -> list[dict[str, Any]]:
+    """Who had pre-release access, how early, and how often they looked (published with it)."""
+    from django.db.models import Count
+
+    return [
+        {
+            "name": a.user.get_full_name() or a.user.get_username(),
+            "hours": a.hours,
+            "purpose": a.purpose,
+            "views": a.n_views,
+        }
+        for a in PreReleaseAccess.objects.filter(publication=publication)
+        .select_related("user")
+        .annotate(n_views=Count("views"))
+        .order_by("granted_at")
+    ]
+
+
+def last_public_version(publication: Publication) -> Publication | None:
+    """The newest released version of the publication's series other than itself."""
+    return (
+        publications_released()
+        .filter(series=publication.series)
+        .exclude(pk=publication.pk)
+        .order_by("-version")
+        .first()
+    )
+
+
+def calendar_entries(
+    *, now: dt.datetime | None = None, indicator: str = "", topic: str = ""
+) -> list[dict[str, Any]]:
+    """The public release calendar, announced entries included when postponed or cancelled.
+
+    An upcoming release shows its date, title, state and indicators, never values; optional
+    filters keep entries with an indicator of that code or topic.
+    """
+    now = now or timezone.now()
+    rows: list[Any] = list(
+        announced_publications()
+        .order_by("release_at", "series", "version")
+        .values_list(
+            "pk",
+            "title",
+            "release_at",
+            "version",
+            "series",
+            "supersedes_id",
+            "state",
+            "calendar_reason",
+            "calendar_sequence",
+            "calendar_written_at",
+            "updated_at",
+        )
+    )
+    # An indicator whose first release is still embargoed does not exist yet for the public:
+    # an announcement names only indicators already public.
+    public = set(
+        Indicator.objects.filter(publications__in=current_publication_ids(now=now)).values_list(
+            "pk", flat=True
+        )
+    )
+    links: dict[int, list[tuple[int, str, str]]] = {}
+    for pk, indicator_id, code, topic_ in Publication.indicators.through.objects.filter(
+        publication_id__in=[r[0] for r in rows]
+    ).values_list("publication_id", "indicator_id", "indicator__code", "indicator__topic"):
+        links.setdefault(pk, []).append((indicator_id, code, topic_))
+    codes: dict[int, list[str]] = {}
+    kept: list[Any] = []
+    for row in rows:
+        pk, release_at, state = row[0], row[2], row[6]
+        released = state in RELEASABLE_STATES and release_at <= now
+        named = [(c, t) for i, c, t in links.get(pk, []) if released or i in public]
+        if (indicator and indicator not in {c for c, _t in named}) or (
+            topic and topic not in {t for _c, t in named}
+        ):
+            continue
+        codes[pk] = sorted(c for c, _t in named)
+        kept.append(row)
+    rows = kept
     latest: dict[str, int] = {}
-    for _pk, _title, release_at, version, series, _sup in rows:
-        if release_at is not None and release_at <= now:
+    for _pk, _t, release_at, version, series, _sup, state, *_rest in rows:
+        if state in RELEASABLE_STATES and release_at <= now:
             latest[series] = max(version, latest.get(series, 0))
     entries: list[dict[str, Any]] = []
-    for pk, title, release_at, version, series, supersedes_id in rows:
-        if release_at is None:
-            continue
-        if release_at > now:
-            # Embargo: nothing but the date and the title until the release time.
-            entries.append({"release_at": release_at, "title": title, "released": False})
+    for (
+        pk,
+        title,
+        release_at,
+        version,
+        series,
+        supersedes_id,
+        state,
+        reason,
+        seq,
+        written,
+        upd,
+    ) in rows:
+        entry = {
+            "id": pk,
+            "release_at": release_at,
+            "title": title,
+            "state": state,
+            "reason": reason,
+            "indicators": sorted(codes.get(pk, [])),
+            "sequence": seq,
+            "written_at": written or upd,
+        }
+        if state in WITHDRAWN_STATES or release_at > now:
+            # Embargo: the announcement only — date, title, state, indicators; no values.
+            entries.append({**entry, "released": False})
             continue
         entries.append(
             {
-                "release_at": release_at,
-                "title": title,
+                **entry,
+                "state": "published" if version == latest[series] else "superseded",
                 "released": True,
-                "id": pk,
                 "series": series,
                 "version": version,
                 "superseded": version < latest[series],

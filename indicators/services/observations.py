@@ -23,11 +23,20 @@ from ..choices import ObsStatus
 from ..models import Indicator, Observation, ObservationLoad, Territory
 from ..models.observations import VALUE_DECIMALS, VALUE_DIGITS
 from ..periods import dims_key, parse_period
+from .four_eyes import request_accepted_by, require_second_pair
 from .reading import open_table
 
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 100
-MAPPING_KEYS = {"territory", "period", "value", "dimensions", "status", "count"}
+MAPPING_KEYS = {
+    "territory",
+    "period",
+    "value",
+    "dimensions",
+    "status",
+    "count",
+    "confirm_without_count",
+}
 # A row may leave the value empty only when its status says why.
 EMPTY_VALUE_STATUSES = {ObsStatus.MISSING, ObsStatus.MISSING_NOT_COLLECTED, ObsStatus.CONFIDENTIAL}
 _QUANTUM = decimal.Decimal(1).scaleb(-VALUE_DECIMALS)
@@ -44,6 +53,8 @@ class Mapping:
     dimensions: dict[str, str] = field(default_factory=dict)
     status: str | None = None
     count: str | None = None
+    # The NSI confirms that values without a count are safe to release (audited).
+    confirm_without_count: bool = False
 
     @classmethod
     def parse(cls, raw: Any, indicator: Indicator) -> Mapping:
@@ -75,14 +86,29 @@ class Mapping:
         for key in ("territory", "period", "value", "status", "count"):
             if raw.get(key) is not None and not isinstance(raw[key], str):
                 raise DomainError(f"mapping.{key} must be a column name.", code="invalid_mapping")
-        return cls(
+        confirm = raw.get("confirm_without_count", False)
+        if not isinstance(confirm, bool):
+            raise DomainError(
+                "mapping.confirm_without_count must be true or false.", code="invalid_mapping"
+            )
+        parsed = cls(
             territory=raw["territory"],
             period=raw["period"],
             value=raw["value"],
             dimensions=dict(dims),
             status=raw.get("status") or None,
             count=raw.get("count") or None,
+            confirm_without_count=confirm,
         )
+        if indicator.min_cell_count is not None and not parsed.count and not confirm:
+            raise DomainError(
+                f"{indicator.code} has a disclosure rule (at least {indicator.min_cell_count} "
+                "units per value): map the column holding each value's count, or confirm "
+                "explicitly that values without a count are safe to release.",
+                code="count_required",
+                fields={"count": ["Required by the indicator's disclosure rule."]},
+            )
+        return parsed
 
     def columns(self) -> list[tuple[str, str]]:
         """(role, column) pairs, for the unknown-column check."""
@@ -92,8 +118,13 @@ class Mapping:
         return pairs
 
 
-def _check_loadable(submission: Submission) -> None:
+def _check_loadable(submission: Submission, actor: Any) -> None:
     request = submission.request
+    require_second_pair(
+        actor=actor,
+        preparer_id=request_accepted_by(request),
+        what="accepting a submission into observations",
+    )
     if request.state not in (RequestState.ACCEPTED, RequestState.CLOSED):
         raise DomainError(
             f"Only submissions of accepted requests can be loaded (request is {request.state}).",
@@ -151,6 +182,7 @@ def _prepare(
     """
     rownum = pd.Series(df.index.to_numpy(), index=df.index)  # physical row numbers
     col = {role: df[c].fillna("").astype(str).str.strip() for role, c in mapping.columns()}
+    raw_values = col["value"]
 
     codes = col["territory"]
     known = dict(
@@ -180,7 +212,6 @@ def _prepare(
             f"not a code of dimension {dim} ({', '.join(allowed)})",
         )
 
-    raw_values = col["value"]
     values = raw_values.map(lambda t: _decimal(t) if t else None)
     bad = (raw_values != "") & values.isna()
     errors.add(rownum[bad], mapping.value, raw_values[bad], "not a number (or too large)")
@@ -204,6 +235,15 @@ def _prepare(
         count = pd.to_numeric(raw_count.where(raw_count != "", None), errors="coerce")
         bad = ((raw_count != "") & count.isna()) | (count < 0) | (count.notna() & (count % 1 != 0))
         errors.add(rownum[bad], mapping.count, raw_count[bad], "not a whole number ≥ 0")
+        if indicator.min_cell_count is not None and not mapping.confirm_without_count:
+            # A value with no count would escape the disclosure rule unchecked.
+            bad = (raw_count == "") & (raw_values != "")
+            errors.add(
+                rownum[bad],
+                mapping.count,
+                raw_count[bad],
+                f"empty count: {indicator.code} needs the number of units behind each value",
+            )
     else:
         count = pd.Series([None] * len(df), index=df.index, dtype=object)
 
@@ -242,7 +282,7 @@ def _prepare(
 
 
 def _observations(
-    clean: dict, indicator: Indicator, submission: Submission
+    clean: dict, indicator: Indicator, submission: Submission, confirm: bool
 ) -> Iterator[Observation]:
     dims_records = clean["dims"].to_dict("records") if len(clean["dims"].columns) else None
     for i, (territory_id, parsed, key, value, status, count) in enumerate(
@@ -267,6 +307,7 @@ def _observations(
             value=value,
             status=status,
             count=None if count is None or pd.isna(count) else int(count),
+            disclosure_confirmed=confirm and (count is None or pd.isna(count)),
             submission_id=submission.pk,
         )
 
@@ -286,7 +327,7 @@ def observations_load(
 ) -> dict[str, Any]:
     """Load an accepted submission into observations; any bad row rejects the whole file."""
     require_load_rights(actor, submission, indicator)
-    _check_loadable(submission)
+    _check_loadable(submission, actor)
     parsed_mapping = Mapping.parse(mapping, indicator)
     try:
         with open_table(submission) as table, transaction.atomic():
@@ -318,7 +359,7 @@ def _load_rows(
             continue  # keep checking to report every error, but write nothing more
         # Upsert on the observation key keeps ids (and so release lineage) stable across loads.
         Observation.objects.bulk_create(
-            _observations(clean, indicator, submission),
+            _observations(clean, indicator, submission, mapping.confirm_without_count),
             batch_size=BATCH_SIZE,
             update_conflicts=True,
             unique_fields=["indicator", "territory", "period", "dims_key"],
@@ -329,6 +370,7 @@ def _load_rows(
                 "value",
                 "status",
                 "count",
+                "disclosure_confirmed",
                 "submission",
                 "updated_at",
             ],
@@ -355,6 +397,16 @@ def _load_rows(
         "rows": rows,
         "removed": stale,
     }
+    if mapping.confirm_without_count:
+        result["confirmed_without_count"] = Observation.objects.filter(
+            submission=submission, indicator=indicator, disclosure_confirmed=True
+        ).count()
+        audit_record(
+            actor=actor,
+            action="observations.disclosure_confirmed",
+            obj=submission,
+            after={"indicator": indicator.code, "cells": result["confirmed_without_count"]},
+        )
     audit_record(actor=actor, action="observations.load", obj=submission, after=result)
     return result
 
@@ -365,7 +417,7 @@ def observation_load_request(
 ) -> ObservationLoad:
     """Record a load job (after checking what can be checked now) and queue it after commit."""
     require_load_rights(actor, submission, indicator)
-    _check_loadable(submission)
+    _check_loadable(submission, actor)
     Mapping.parse(mapping, indicator)
     load = ObservationLoad.objects.create(
         submission=submission,

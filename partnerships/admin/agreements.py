@@ -6,12 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from .. import services
 from ..choices import AgreementState, Resource
 from ..models import Agreement, AgreementDocument, AgreementParty, CaseObjective, CaseStudy
 from ..services._common import check_choice_list
-from ..services.agreements import AGREEMENT_FIELDS, CASE_STUDY_FIELDS
+from ..services.agreements import AGREEMENT_FIELDS, CASE_STUDY_FIELDS, parties_check
 from ..services.network import case_study_share
 from .base import ServiceAdmin, run_service_action
 from .network import SHARING_READONLY, sharing_actions
@@ -26,9 +28,38 @@ class AgreementPartyForm(forms.ModelForm):
         return check_choice_list("resources", self.cleaned_data["resources"], Resource)
 
 
+class AgreementPartyFormSet(BaseInlineFormSet):
+    """Parties are checked by the agreement service's rules and saved through the service."""
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "organisation": f.cleaned_data["organisation"],
+                "resources": f.cleaned_data.get("resources") or [],
+                "contribution": f.cleaned_data.get("contribution") or "",
+            }
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        try:
+            parties_check(nsi_id=self.instance.nsi_id, parties=self.rows())
+        except ValidationError as exc:
+            raise ValidationError(
+                [m for ms in exc.message_dict.values() for m in ms]
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            ) from None
+
+
 class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
     form = AgreementPartyForm
+    formset = AgreementPartyFormSet
     extra = 0
     autocomplete_fields = ("organisation",)
 
@@ -88,6 +119,18 @@ class AgreementAdmin(ServiceAdmin):
     update_service = staticmethod(services.agreement_update)
     object_kw = "agreement"
     service_fields = AGREEMENT_FIELDS
+
+    def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        if isinstance(formset, AgreementPartyFormSet):
+            # The service replaces the parties (its rules, its audit entry), not the formset.
+            if formset.has_changed():
+                services.agreement_update(
+                    agreement=form.instance, actor=request.user, data={}, parties=formset.rows()
+                )
+            # The admin's change message reads what the formset would have saved.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_formset(request, form, formset, change)
 
 
 @admin.register(AgreementDocument)

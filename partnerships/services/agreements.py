@@ -90,10 +90,13 @@ def _clean_agreement(agreement: Agreement) -> None:
         raise ValidationError({"ends_on": ["The end date is before the start date."]})
 
 
-def _set_parties(
-    agreement: Agreement, parties: Sequence[Mapping[str, Any]]
-) -> list[dict[str, Any]]:
-    """Replace the agreement's parties; returns their description for the audit entry."""
+def parties_check(*, nsi_id: int | None, parties: Sequence[Mapping[str, Any]]) -> None:
+    """The parties' rules (no organisation twice, the NSI not its own partner, known
+    resources), for the service and for forms that show them before saving (admin inlines)."""
+    _party_rows(Agreement(nsi_id=nsi_id), parties)  # type: ignore[misc]
+
+
+def _party_rows(agreement: Agreement, parties: Sequence[Mapping[str, Any]]) -> list[AgreementParty]:
     seen: set[int] = set()
     rows = []
     for index, party in enumerate(parties):
@@ -117,6 +120,14 @@ def _set_parties(
                 contribution=party.get("contribution", ""),
             )
         )
+    return rows
+
+
+def _set_parties(
+    agreement: Agreement, parties: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Replace the agreement's parties; returns their description for the audit entry."""
+    rows = _party_rows(agreement, parties)
     agreement.party_links.all().delete()
     AgreementParty.objects.bulk_create(rows)
     return [

@@ -361,6 +361,35 @@ def request_accept(*, request: DataRequest, actor: Any) -> DataRequest:
     return _transition(request=request, actor=actor, target=S.ACCEPTED, accepted_at=timezone.now())
 
 
+@transaction.atomic
+def request_create_and_send(*, actor: Any, **fields: Any) -> DataRequest:
+    """Create a data request and send it, in one transaction: never a half-done draft."""
+    data_request = request_create(actor=actor, **fields)
+    return request_send(request=data_request, actor=actor)
+
+
+@transaction.atomic
+def data_need_submit(*, actor: Any, pilot: Pilot, **fields: Any) -> DataRequest:
+    """A city states a data need to the NSI of the pilot it chose, and sends it (one step).
+
+    The pilot names both sides explicitly: its local government asks, its NSI answers.
+    """
+    if pilot.local_government_id is None or pilot.nsi_id is None:
+        raise DomainError(
+            "This pilot has no local government or NSI to route the need between.",
+            code="unroutable_need",
+            fields={"pilot": ["Choose a pilot with a city and an NSI."]},
+        )
+    return request_create_and_send(
+        actor=actor,
+        direction="data_need",
+        requester=pilot.local_government,
+        provider=pilot.nsi,
+        pilot=pilot,
+        **fields,
+    )
+
+
 def request_close(*, request: DataRequest, actor: Any) -> DataRequest:
     """Requester closes an accepted request."""
     return _transition(request=request, actor=actor, target=S.CLOSED)

@@ -122,18 +122,19 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         send_now = data.pop("send_now")
+        # Create-and-send is one service: a failure leaves no half-done draft.
         ok, data_request = call_service(
             request,
-            request_services.request_create,
-            _("Data request created."),
+            request_services.request_create_and_send
+            if send_now
+            else request_services.request_create,
+            _("Data request created and sent.") if send_now else _("Data request created."),
             form=form,
             actor=request.user,
             direction="acquisition",
             **data,
         )
         if ok and data_request is not None:
-            if send_now:
-                actions.send(request, data_request)
             return redirect(reverse("partnerships:request-detail", args=[data_request.pk]))
     status = 400 if request.method == "POST" else 200
     return render(
@@ -142,6 +143,37 @@ def request_create(request: HttpRequest) -> HttpResponse:
         {"form": form, "heading": _("New data request")},
         status=status,
     )
+
+
+@nsi_only
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a request not yet accepted (with an optional reason)."""
+    data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
+    call_service(
+        request,
+        request_services.request_withdraw,
+        _("Request withdrawn."),
+        actor=request.user,
+        request=data_request,
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect(reverse("partnerships:request-detail", args=[pk]))
+
+
+@nsi_only
+@require_POST
+def request_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close an accepted request."""
+    data_request = get_object_or_404(dashboards.requests_for(request.user), pk=pk)
+    call_service(
+        request,
+        request_services.request_close,
+        _("Request closed."),
+        actor=request.user,
+        request=data_request,
+    )
+    return redirect(reverse("partnerships:request-detail", args=[pk]))
 
 
 @nsi_only

@@ -321,7 +321,7 @@ def test_foreign_transitions_change_nothing(world):
     assert staff.post(f"/api/v1/publications/{me.released.pk}/revise/").status_code == 404
     assert (
         staff.patch(
-            f"/api/v1/indicators/MONSTAT:ELEC_HH/", {"name_en": "Mine"}, format="json"
+            "/api/v1/indicators/MONSTAT:ELEC_HH/", {"name_en": "Mine"}, format="json"
         ).status_code
         == 404
     )

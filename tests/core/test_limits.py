@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from tests.factories import IndicatorFactory, UserFactory
+from tests.factories import IndicatorFactory, UserFactory, approved
 
 pytestmark = pytest.mark.django_db
 
@@ -163,7 +163,7 @@ def public_indicator(world):
     pub = services.publication_create(
         actor=world.nsi_manager, series="en", title="EN", indicators=[indicator]
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     return indicator
 
 

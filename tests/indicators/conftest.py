@@ -18,11 +18,13 @@ from indicators.models import Observation, Publication, Territory
 from indicators.periods import dims_key, parse_period
 from partnerships.choices import AgreementState, RequestState, RunStatus
 from partnerships.models import Submission, ValidationRun
+from tests.factories import approved
 from tests.web.conftest import pages  # noqa: F401 - the page world (e-mail links, release page)
 
 from ..factories import AgreementFactory, DataRequestFactory, IndicatorFactory, TerritoryFactory
 
 T0 = dt.datetime(2030, 1, 15, 9, 0, 0, tzinfo=dt.UTC)
+NOW = T0 - dt.timedelta(days=7)  # a week before the embargoed release
 
 
 @pytest.fixture
@@ -117,7 +119,7 @@ def scheduled_release(
     )
     return services.publication_schedule(
         actor=actor,
-        publication=publication,
+        publication=approved(publication),
         release_at=release_at,
         now=release_at - dt.timedelta(hours=1),
     )
@@ -146,4 +148,26 @@ def published(
     pub = services.publication_create(
         actor=world.nsi_manager, series="pt", title="PT", indicators=[indicator], territory=geo.city
     )
-    return services.publication_publish(actor=world.nsi_manager, publication=pub)
+    return services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
+
+
+@pytest.fixture
+def embargoed(
+    world: SimpleNamespace, geo: SimpleNamespace, indicator: Any, nsi_approver: Any, frozen_now: Any
+) -> Publication:
+    """PT_ACCESS for the city in 2025, approved and scheduled for T0 (a week ahead)."""
+    frozen_now(NOW)
+    for territory in (geo.m1, geo.m2, geo.city):
+        for month in ("2025-01", "2025-02"):
+            add_obs(indicator, territory, month, "40", count=500)
+    pub = services.publication_create(
+        actor=world.nsi_manager,
+        series="pt-2025",
+        title="Access 2025",
+        indicators=[indicator],
+        territory=geo.city,
+        period_from=dt.date(2025, 1, 1),
+        period_to=dt.date(2025, 12, 31),
+    )
+    services.publication_approve(actor=nsi_approver, publication=pub)
+    return services.publication_schedule(actor=world.nsi_manager, publication=pub, release_at=T0)

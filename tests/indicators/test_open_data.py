@@ -14,6 +14,7 @@ from sdmx.model import common, v30
 from indicators import services
 from indicators.models import Indicator, ReleasedObservation
 from partnerships.models import Policy, PolicyTarget
+from tests.factories import approved
 
 from ..factories import PilotFactory, TerritoryFactory
 from .conftest import add_obs
@@ -103,7 +104,7 @@ def test_formula_looking_cells_are_neutralised_in_csv(world, api, indicator):
     pub = services.publication_create(
         actor=world.nsi_manager, series="e", title="E", indicators=[indicator], territory=evil
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     df = pd.read_csv(io.BytesIO(download(api, "/api/v1/open-data/observations.csv")))
     assert df.territory.tolist() == ["'=HYPERLINK(1)"]
     assert df.value.tolist() == [-5.0]  # numbers are not text and stay numbers
@@ -140,7 +141,7 @@ def _publish_n(world, indicator, territory, n):
         indicators=[indicator],
         territory=territory,
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
 
 
 @pytest.mark.parametrize("n", [2, 10])
@@ -179,7 +180,7 @@ def test_policy_monitoring_projects_the_trend_to_the_target_year(world, api, geo
     pub = services.publication_create(
         actor=world.nsi_manager, series="m", title="M", indicators=[indicator], territory=geo.city
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     pilot = PilotFactory(territory_code="RS-KG", nsi=world.nsi, local_government=world.city)
     policy = Policy.objects.create(pilot=pilot, name="Mobility plan", kind="strategy")
     on = PolicyTarget.objects.create(
@@ -227,7 +228,7 @@ def test_postgres_copy_writes_the_same_bytes_as_the_csv_writer(world, api, indic
     pub = services.publication_create(
         actor=world.nsi_manager, series="q", title="Q", indicators=[indicator], territory=country
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     body = download(api, "/api/v1/open-data/observations.csv")
     reference = b"".join(_python_csv(open_observations(filters=ObservationFilter())))
     assert body.count(b"\n") > len(codes) * len(dims)

@@ -7,6 +7,7 @@ import pytest
 from indicators import services
 from indicators.plausibility import previous_published_values
 from partnerships.services.validation import run_engine
+from tests.factories import approved
 
 from .conftest import add_obs
 
@@ -35,7 +36,7 @@ def published(world, geo, indicator):
     pub = services.publication_create(
         actor=world.nsi_manager, series="pt", title="PT", indicators=[indicator], territory=geo.city
     )
-    return services.publication_publish(actor=world.nsi_manager, publication=pub)
+    return services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
 
 
 def test_it_gives_the_latest_public_value_per_series(published):

@@ -17,6 +17,7 @@ from ddms_platform.core.httpcache import new_generation
 from indicators import services
 from indicators.models import Publication
 from indicators.selectors.publications import VERSION_MEMO_SECONDS, public_version
+from tests.factories import approved
 
 from ..factories import IndicatorFactory
 from .conftest import add_obs, scheduled_release
@@ -36,7 +37,7 @@ def public(world, geo, indicator):
         indicators=[indicator],
         territory=geo.m1,
     )
-    services.publication_publish(actor=world.nsi_manager, publication=first)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(first))
     add_obs(indicator, geo.m2, "2023", "77.7")
     release_at = timezone.now() + dt.timedelta(hours=1)
     second = scheduled_release(world.nsi_manager, indicator, geo.m2, release_at, series="second")
@@ -99,9 +100,11 @@ def test_a_release_page_appears_at_its_time_and_is_then_cached(
 ):
     url = f"/releases/{public.pk}/"
     frozen_now(public.release_at - dt.timedelta(microseconds=1))
-    assert Client().get(url).status_code == 404
+    before = Client().get(url).content.decode()
+    assert "Scheduled for" in before and 'id="release-state"' not in before
     frozen_now(public.release_at)
-    assert "Second release" in Client().get(url).content.decode()
+    after = Client().get(url).content.decode()
+    assert "Second release" in after and 'id="release-state"' in after
     with django_assert_num_queries(0):
         assert Client().get(url).status_code == 200
 
@@ -109,7 +112,9 @@ def test_a_release_page_appears_at_its_time_and_is_then_cached(
 def test_publishing_now_changes_the_page_at_once(world, public):
     before = Client().get(PAGE)
     assert "Second release" not in before.content.decode()
-    services.publication_publish(actor=world.nsi_manager, publication=public)
+    services.publication_publish(
+        actor=world.nsi_manager, publication=public, reason="Brought forward for the test."
+    )
     after = Client().get(PAGE, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert "Second release" in after.content.decode()
@@ -180,7 +185,9 @@ def test_series_and_downloads_come_from_the_cache_until_a_release(
     body = b"".join(api(None).get(csv_url).streaming_content)
     with django_assert_num_queries(0):
         assert b"".join(api(None).get(csv_url).streaming_content) == body
-    services.publication_publish(actor=world.nsi_manager, publication=public)
+    services.publication_publish(
+        actor=world.nsi_manager, publication=public, reason="Brought forward for the test."
+    )
     assert b"77.7" in api(None).get(url).content
     assert b"77.7" in b"".join(api(None).get(csv_url).streaming_content)
 
@@ -203,7 +210,9 @@ def test_public_api_reads_are_cached_for_anonymous_readers_only(
     staff = api(world.nsi_manager).get(url)
     assert "ETag" not in staff and staff.json()["count"] == 2  # the embargoed value too
     assert first.json()["count"] == 1
-    services.publication_publish(actor=world.nsi_manager, publication=public)
+    services.publication_publish(
+        actor=world.nsi_manager, publication=public, reason="Brought forward for the test."
+    )
     assert api(None).get(url, HTTP_IF_NONE_MATCH=first["ETag"]).json()["count"] == 2
 
 
@@ -242,6 +251,8 @@ def test_on_redis_pages_come_from_the_shared_cache_and_a_publish_shows_at_once(
     with django_assert_num_queries(0):
         assert "First release" in Client().get(PAGE).content.decode()
     assert cache.get("ddms:public-generation")  # shared with every other web process
-    services.publication_publish(actor=world.nsi_manager, publication=public)
+    services.publication_publish(
+        actor=world.nsi_manager, publication=public, reason="Brought forward for the test."
+    )
     assert "Second release" in Client().get(PAGE).content.decode()
     cache.delete("ddms:public-generation")  # the only key without an expiry

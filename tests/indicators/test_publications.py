@@ -10,6 +10,7 @@ from ddms_platform.core.errors import IllegalTransition
 from ddms_platform.notify.models import OutboxEvent
 from indicators import services
 from indicators.models import Publication
+from tests.factories import approved
 
 from .conftest import T0, add_obs, scheduled_release
 
@@ -57,10 +58,15 @@ def test_one_second_before_release_anonymous_sees_nothing_anywhere(world, api, r
         "indicator,territory,period,dimensions,value,status,publication,owner"
     ]
     assert seen["sdmx"] == 400
+    # The announcement only: date, title, state and indicators, never a value.
     assert seen["calendar"] == [
         {
+            "id": publication.pk,
             "release_at": "2030-01-15T10:00:00+01:00",
             "title": "Access to transport",
+            "state": "scheduled",
+            "reason": "",
+            "indicators": [],  # PT_ACCESS is not public yet, so the announcement names none
             "released": False,
         }
     ]
@@ -121,7 +127,7 @@ def test_revision_keeps_v1_readable_and_reports_exactly_what_changed(
     frozen_now(T0 + dt.timedelta(hours=1))
     v2 = services.publication_revise(actor=world.nsi_manager, publication=v1)
     t2 = T0 + dt.timedelta(days=1)
-    services.publication_schedule(actor=world.nsi_manager, publication=v2, release_at=t2)
+    services.publication_schedule(actor=world.nsi_manager, publication=approved(v2), release_at=t2)
     v2.refresh_from_db()
     assert v2.diff_summary == {"added": 1, "removed": 0, "changed": 2}
     changed = {(c["territory"], c["period"]): (c["before"], c["after"]) for c in v2.diff["changed"]}
@@ -158,7 +164,7 @@ def test_disclosure_rule_suppresses_small_cells_as_confidential(world, geo, indi
     pub = services.publication_create(
         actor=world.nsi_manager, series="s", title="t", indicators=[indicator], territory=geo.city
     )
-    services.publication_publish(actor=world.nsi_manager, publication=pub)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(pub))
     rows = dict(pub.released_observations.values_list("territory_code", "status"))
     assert rows == {"RS-KG-ST": "C", "RS-KG-AE": "A"}
     assert pub.released_observations.get(territory_code="RS-KG-ST").value is None
@@ -170,7 +176,10 @@ def test_illegal_transitions_are_refused(world, release):
     publication.refresh_from_db()
     with pytest.raises(IllegalTransition):
         services.publication_schedule(
-            actor=world.nsi_manager, publication=publication, release_at=T0 + SECOND * 99, now=T0
+            actor=world.nsi_manager,
+            publication=approved(publication),
+            release_at=T0 + SECOND * 99,
+            now=T0,
         )
 
 
@@ -180,5 +189,7 @@ def test_partner_cannot_manage_publications(world, api, release):
         response = api(user).post(f"/api/v1/publications/{publication.pk}/publish/")
         assert response.status_code in (401, 403, 404)
     assert Publication.objects.get(pk=publication.pk).state == "scheduled"
-    response = api(world.nsi_manager).post(f"/api/v1/publications/{publication.pk}/publish/")
+    response = api(world.nsi_manager).post(
+        f"/api/v1/publications/{publication.pk}/publish/", {"reason": "Early, for the test."}
+    )
     assert response.status_code == 200 and response.json()["state"] == "published"

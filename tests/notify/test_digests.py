@@ -14,6 +14,7 @@ from ddms_platform.notify.models import DeliveryAttempt, Notification
 from ddms_platform.notify.services import digests_send, notifications_deliver, notifications_sweep
 from ddms_platform.notify.tasks import send_digests
 from indicators.services.publications import publication_publish
+from tests.factories import approved
 
 from .releases import make_indicator, make_publication, make_subscribers
 
@@ -23,8 +24,15 @@ pytestmark = pytest.mark.django_db
 def release(world, capture, indicator, series: str) -> None:
     with capture(execute=True):
         publication_publish(
-            actor=world.nsi_manager, publication=make_publication(indicator, series=series)
+            actor=world.nsi_manager,
+            publication=approved(make_publication(indicator, series=series, **_year(series))),
         )
+
+
+def _year(series: str) -> dict[str, dt.date]:
+    """Each series declares its own year (a cell belongs to one series)."""
+    year = int(series.rsplit("-", 1)[-1])
+    return {"period_from": dt.date(year, 1, 1), "period_to": dt.date(year, 12, 31)}
 
 
 def text_part(message) -> str:

@@ -14,6 +14,7 @@ from ddms_platform.core.models import AuditEntry
 from ddms_platform.notify.models import Notification, OutboxEvent
 from ddms_platform.notify.services import outbox_relay
 from indicators.services.publications import publication_publish
+from tests.factories import approved
 from tests.services import producer_broker, wait_for
 
 from .releases import make_indicator, make_publication, make_subscribers
@@ -34,7 +35,7 @@ def test_a_release_while_redis_is_down_is_delivered_once_after_it_returns(
     with producer_broker(private_redis.url):
         private_redis.stop()
         started = time.monotonic()
-        publication_publish(actor=world.nsi_manager, publication=publication)  # commits
+        publication_publish(actor=world.nsi_manager, publication=approved(publication))  # commits
         elapsed = time.monotonic() - started
         assert elapsed < 5, f"the release took {elapsed:.1f}s with the broker down"
         event = OutboxEvent.objects.get(kind="publication.released")
@@ -73,7 +74,7 @@ def test_a_worker_killed_during_fan_out_leaves_every_subscriber_exactly_one_emai
     publication = make_publication(indicator)
     first = worker_factory(extra_env=env)  # one process: one SMTP connection in flight
     beat_factory(extra_env=FAST_RECOVERY)
-    publication_publish(actor=world.nsi_manager, publication=publication)
+    publication_publish(actor=world.nsi_manager, publication=approved(publication))
     wait_for(
         lambda: len(smtp_sink.messages) >= 700, timeout=120, interval=0.01, what="mails under way"
     )

@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from ddms_platform.notify.models import Notification, OutboxEvent
 from ddms_platform.notify.services import notifications_deliver, outbox_relay
-from indicators.models import Subscription
+from indicators.models import Observation, Subscription
 from indicators.services.publications import (
     publication_publish,
     publication_schedule,
     publish_due_releases,
 )
+from tests.factories import TerritoryFactory, approved
 
 from .releases import make_indicator, make_publication, make_subscribers
 
@@ -31,7 +32,7 @@ def test_a_release_emails_each_follower_once(world, smtp_sink, django_capture_on
     Subscription.objects.create(email="unconfirmed@example.org", topic="population")
     publication = make_publication(indicator)
     with django_capture_on_commit_callbacks(execute=True):
-        publication_publish(actor=world.nsi_manager, publication=publication)
+        publication_publish(actor=world.nsi_manager, publication=approved(publication))
     assert sorted(smtp_sink.handler.recipients()) == [f"s{i}@example.org" for i in range(3)]
     message = smtp_sink.messages[0]
     assert "Release pop-2026" in message["Subject"]
@@ -46,7 +47,9 @@ def test_a_user_subscription_uses_the_account_address(
     sub = Subscription.objects.create(user=world.city_user, pilot=None, confirmed_at=timezone.now())
     sub.indicators.set([indicator])
     with django_capture_on_commit_callbacks(execute=True):
-        publication_publish(actor=world.nsi_manager, publication=make_publication(indicator))
+        publication_publish(
+            actor=world.nsi_manager, publication=approved(make_publication(indicator))
+        )
     assert smtp_sink.handler.recipients() == [world.city_user.email]
 
 
@@ -55,13 +58,24 @@ def test_a_revision_says_what_changed(world, smtp_sink, django_capture_on_commit
 
     indicator = make_indicator()
     make_subscribers(indicator, 1)
+    territory = TerritoryFactory(code="RS-X")
+    cell = Observation.objects.create(
+        indicator=indicator,
+        territory=territory,
+        period="2024",
+        period_type="A",
+        period_start=dt.date(2024, 1, 1),
+        value=1,
+    )
     with django_capture_on_commit_callbacks(execute=True):
         first = publication_publish(
-            actor=world.nsi_manager, publication=make_publication(indicator)
+            actor=world.nsi_manager, publication=approved(make_publication(indicator))
         )
     revision = publication_revise(actor=world.nsi_manager, publication=first)
+    cell.value = 2
+    cell.save()
     with django_capture_on_commit_callbacks(execute=True):
-        publication_publish(actor=world.nsi_manager, publication=revision)
+        publication_publish(actor=world.nsi_manager, publication=approved(revision))
     assert "Revised release" in smtp_sink.messages[1]["Subject"]
     text = smtp_sink.messages[1].get_payload()[0].get_payload(decode=True).decode()
     assert "What changed:" in text
@@ -76,7 +90,7 @@ def test_an_embargoed_release_notifies_nobody_before_its_time(
     release_at = timezone.now() + dt.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
         publication_schedule(
-            actor=world.nsi_manager, publication=publication, release_at=release_at
+            actor=world.nsi_manager, publication=approved(publication), release_at=release_at
         )
     outbox_relay()
     assert smtp_sink.messages == [] and Notification.objects.count() == 0
@@ -107,7 +121,9 @@ def test_an_embargoed_release_notifies_its_followers_at_release_time(
     make_subscribers(indicator, 2)
     publication = make_publication(indicator)
     release_at = timezone.now() + dt.timedelta(seconds=30)
-    publication_schedule(actor=world.nsi_manager, publication=publication, release_at=release_at)
+    publication_schedule(
+        actor=world.nsi_manager, publication=approved(publication), release_at=release_at
+    )
     # Time passes: the release time is now in the past.
     type(publication).objects.filter(pk=publication.pk).update(
         release_at=timezone.now() - dt.timedelta(seconds=1)
@@ -123,6 +139,8 @@ def test_digest_subscribers_get_no_immediate_email(
     indicator = make_indicator()
     make_subscribers(indicator, 1, frequency="daily")
     with django_capture_on_commit_callbacks(execute=True):
-        publication_publish(actor=world.nsi_manager, publication=make_publication(indicator))
+        publication_publish(
+            actor=world.nsi_manager, publication=approved(make_publication(indicator))
+        )
     assert smtp_sink.messages == []
     assert Notification.objects.get().digest == "daily"

@@ -15,6 +15,7 @@ from indicators.services.subscriptions import (
     confirm_token,
     subscription_create,
 )
+from tests.factories import approved
 
 from .releases import make_indicator, make_publication
 
@@ -98,7 +99,7 @@ def test_an_unknown_unsubscribe_token_is_404():
 
 def test_a_user_creates_and_lists_own_subscriptions_by_api(world, api):
     publication_publish(
-        actor=world.nsi_manager, publication=make_publication(make_indicator("POP"))
+        actor=world.nsi_manager, publication=approved(make_publication(make_indicator("POP")))
     )
     client = api(world.city_user)
     response = client.post("/api/v1/subscriptions/", {"indicators": ["POP"], "frequency": "weekly"})

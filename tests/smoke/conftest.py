@@ -88,6 +88,20 @@ def base_url() -> str:
     return BASE_URL
 
 
+def _token_session(base_url: str, username: str) -> requests.Session:
+    """As an API client would: a token made on the account page, no session, no CSRF."""
+    account = sign_in(username)
+    page = account.get(f"{base_url}/account/", timeout=10).text
+    made = account.post(
+        f"{base_url}/account/token/", data={"csrfmiddlewaretoken": csrf_token(page)}, timeout=10
+    )
+    key = re.search(r'<code id="api-token-key">(\w+)</code>', made.text)
+    assert made.status_code == 200 and key, made.text[:500]
+    client = requests.Session()
+    client.headers["Authorization"] = f"Token {key.group(1)}"
+    return client
+
+
 @pytest.fixture(scope="session")
 def scheduled_release(base_url: str) -> dict[str, Any]:
     """A release of ELEC_HH scheduled a few seconds ahead, made when the session starts.
@@ -95,22 +109,24 @@ def scheduled_release(base_url: str) -> dict[str, Any]:
     Beat's every-minute job has to publish it; the test that waits for that runs last
     (test_zz_release.py), so the other tests run meanwhile instead of a wait.
     """
-    # As an API client would: a token made on the account page, no session, no CSRF.
-    account = sign_in("nsi.manager")
-    page = account.get(f"{base_url}/account/", timeout=10).text
-    made = account.post(
-        f"{base_url}/account/token/", data={"csrfmiddlewaretoken": csrf_token(page)}, timeout=10
-    )
-    key = re.search(r'<code id="api-token-key">(\w+)</code>', made.text)
-    assert made.status_code == 200 and key, made.text[:500]
-    nsi = requests.Session()
-    nsi.headers["Authorization"] = f"Token {key.group(1)}"
+    nsi = _token_session(base_url, "nsi.manager")
     created = nsi.post(
         f"{base_url}/api/v1/publications/",
-        json={"series": "smoke-elec", "title": "Smoke test release", "indicators": ["ELEC_HH"]},
+        # Its own cells: the demo's series hold ELEC_HH up to 2025.
+        json={
+            "series": "smoke-elec",
+            "title": "Smoke test release",
+            "indicators": ["ELEC_HH"],
+            "period_from": "2031-01-01",
+        },
         timeout=10,
     )
     assert created.status_code == 201, created.text
+    # Four eyes: the other NSI manager approves.
+    approved = _token_session(base_url, "nsi.approver").post(
+        f"{base_url}/api/v1/publications/{created.json()['id']}/approve/", json={}, timeout=10
+    )
+    assert approved.status_code == 200, approved.text
     release_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
     scheduled = nsi.post(
         f"{base_url}/api/v1/publications/{created.json()['id']}/schedule/",

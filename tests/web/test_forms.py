@@ -14,6 +14,7 @@ from django.utils import timezone
 from ddms_platform.core.models import AuditEntry
 from indicators.models import Publication, Subscription
 from partnerships.models import Agreement, DataRequest
+from tests.factories import IndicatorFactory, MembershipFactory, PilotFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +180,7 @@ def test_city_sends_a_data_need_to_the_nsi(pages, browse):
     response = browse(pages.city_user).post(
         reverse("indicators:data-need-create"),
         {
+            "pilot": pages.pilot.pk,
             "title": "Households by district",
             "purpose": "Housing plan",
             "columns": "district, year, households",
@@ -187,6 +189,17 @@ def test_city_sends_a_data_need_to_the_nsi(pages, browse):
     need = DataRequest.objects.get(title="Households by district")
     assert response.status_code == 302
     assert need.direction == "data_need" and need.requester == pages.city and need.state == "sent"
+    assert need.provider == pages.pilot.nsi and need.pilot == pages.pilot
+
+
+def test_a_data_need_goes_only_to_a_pilot_the_city_belongs_to(pages, browse):
+    other = PilotFactory(name="Elsewhere")
+    response = browse(pages.city_user).post(
+        reverse("indicators:data-need-create"),
+        {"pilot": other.pk, "title": "N", "purpose": "P", "columns": "a"},
+    )
+    assert response.status_code == 400
+    assert not DataRequest.objects.filter(title="N").exists()
 
 
 def test_city_staff_subscribe_and_see_it_in_their_subscriptions(pages, browse):
@@ -215,20 +228,37 @@ def test_nsi_manager_creates_and_schedules_a_publication(pages, browse):
         {
             "series": "energy-web",
             "title": "Energy web release",
-            "indicators": [pages.indicator.pk],
+            # EN-1's every period belongs to the "energy" series: a new series takes another.
+            "indicators": [IndicatorFactory(code="EN-WEB").pk],
             "release_at": release,
             "schedule_now": "on",
         },
     )
     publication = Publication.objects.get(series="energy-web")
     assert response.status_code == 302
-    assert publication.state == "scheduled"
+    # Four eyes: the draft proposes the time; a second manager's approval schedules it.
+    assert publication.state == "draft" and publication.release_at is not None
+    approver = MembershipFactory(
+        user=UserFactory(username="approver"), organisation=pages.nsi, role="manager"
+    ).user
+    browse(approver).post(
+        reverse("indicators:publication-action", args=[publication.pk, "approve-schedule"])
+    )
+    publication.refresh_from_db()
+    assert publication.state == "scheduled" and publication.approved_by == approver
 
 
-def test_nsi_manager_schedules_a_draft_from_its_page(pages, browse):
+def test_nsi_manager_schedules_an_approved_release_from_its_page(pages, browse):
     client = browse(pages.nsi_manager)
     release = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     pages.draft_publication.indicators.add(pages.indicator)
+    client.post(
+        reverse("indicators:publication-schedule", args=[pages.draft_publication.pk]),
+        {"release_at": release},
+    )
+    pages.draft_publication.refresh_from_db()
+    assert pages.draft_publication.state == "draft"  # not approved yet: refused
+    Publication.objects.filter(pk=pages.draft_publication.pk).update(state="approved")
     client.post(
         reverse("indicators:publication-schedule", args=[pages.draft_publication.pk]),
         {"release_at": release},

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from indicators.models import ReleasedObservation, Subscription
+from indicators.models import ObservationLoad, ReleasedObservation, Subscription
 from indicators.services.subscriptions import confirm_token
 
 from ..network import coverage as network_coverage
@@ -136,7 +136,10 @@ def _web_recipes() -> dict[str, Recipe]:
         "indicators:release-detail": Recipe(None, lambda w: f"/releases/{w.published.pk}/"),
         "indicators:city-dashboard": Recipe("city_user", "/city/"),
         "indicators:data-need-create": Recipe(
-            "city_user", "/city/data-needs/", "post", {"title": "N", "purpose": "P", "columns": "a"}
+            "city_user",
+            "/city/data-needs/",
+            "post",
+            {"pilot": lambda w: w.pilot.pk, "title": "N", "purpose": "P", "columns": "a"},
         ),
         "indicators:publication-create": Recipe("nsi_manager", "/nsi/publications/new/"),
         "indicators:publication-detail": Recipe(
@@ -147,6 +150,33 @@ def _web_recipes() -> dict[str, Recipe]:
             lambda w: f"/nsi/publications/{w.draft_publication.pk}/schedule/",
             "post",
             {"release_at": later()},
+        ),
+        "indicators:publication-diff": Recipe(
+            "nsi_manager", lambda w: f"/nsi/publications/{w.published.pk}/diff/"
+        ),
+        "indicators:publication-action": Recipe(
+            "nsi_manager",
+            lambda w: f"/nsi/publications/{w.draft_publication.pk}/do/cancel/",
+            "post",
+        ),
+        "indicators:release-pre-release": Recipe(
+            "nsi_manager", lambda w: f"/releases/{w.published.pk}/pre-release/"
+        ),
+        "indicators:load-create": Recipe("nsi_manager", "/nsi/loads/new/"),
+        "indicators:publishing-policy": Recipe("nsi_manager", "/nsi/publishing-policy/"),
+        "indicators:load-detail": Recipe(
+            "nsi_manager",
+            lambda w: "/nsi/loads/{}/".format(
+                ObservationLoad.objects.create(
+                    submission=w.request_a.submissions.first(), indicator=w.indicator, mapping={}
+                ).pk
+            ),
+        ),
+        "partnerships:request-withdraw": Recipe(
+            "nsi_manager", lambda w: f"/requests/{w.request_a.pk}/withdraw/", "post"
+        ),
+        "partnerships:request-close": Recipe(
+            "nsi_manager", lambda w: f"/requests/{w.request_a.pk}/close/", "post"
         ),
         "healthz": Recipe(None, "/healthz"),
         "login": Recipe(None, "/accounts/login/"),
@@ -196,6 +226,8 @@ API_POST_ONLY = {
     "knowledgearticle-publish",
     "knowledgearticle-unpublish",
     "notification-retry",
+    "publication-approve",
+    "publication-pre-release-access",
     "publication-publish",
     "publication-revise",
     "publication-schedule",
@@ -409,7 +441,8 @@ def test_every_url_pattern_answers_2xx_or_3xx(coverage_world, browse):
         client = clients[recipe.user]
         try:
             if recipe.method == "post":
-                response = client.post(path, recipe.data)
+                data = {k: (v(w) if callable(v) else v) for k, v in recipe.data.items()}
+                response = client.post(path, data)
             else:
                 response = client.get(path)
         except Exception as exc:  # noqa: BLE001 - report every broken route at once
