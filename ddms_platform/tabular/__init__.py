@@ -28,7 +28,15 @@ from .reader import (
     prefetch,
     sniff_format,
 )
-from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
+from .report import (
+    ErrorLog,
+    build_report,
+    report_errors,
+    report_to_csv_rows,
+    report_warnings,
+    unusable_report,
+    upgrade_report,
+)
 from .rows import TableRows, typed_text
 from .schema import Schema, load_schema
 from .spool import Readable, local_copy, seekable
@@ -47,7 +55,10 @@ __all__ = [
     "local_copy",
     "seekable",
     "load_schema",
+    "report_errors",
     "report_to_csv_rows",
+    "report_warnings",
+    "upgrade_report",
     "sniff_format",
     "typed_text",
     "validate",
@@ -194,6 +205,7 @@ def _run(
         rows=checker.rows,
         fields=len(schema.fields),
         extra_stats=stats,
+        labels=source.labels,
     )
 
 

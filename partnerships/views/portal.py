@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ddms_platform.core.permissions import is_nsi_staff, member_org_ids
+from ddms_platform.tabular import report_errors, report_warnings
 
 from .. import dashboards
 from ..choices import RunStatus
@@ -182,9 +183,9 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "summary": _run_summary(submission),
         "report": report,
-        "errors": report.get("errors", []),
+        "errors": report_errors(report),
         "error_counts": sorted((report.get("error_counts") or {}).items()),
-        "warnings": report.get("warnings", []),
+        "warnings": report_warnings(report),
     }
     return render(request, "partnerships/submission_detail.html", context)
 

@@ -88,11 +88,11 @@ def render_text(path: Path, report: dict[str, Any]) -> str:
     ]
     for kind, count in report.get("error_counts", {}).items():
         lines.append(f"  {kind}: {count}")
-    for entry in report.get("errors", []):
+    for entry in tabular.report_errors(report):
         lines.append("  " + _place(entry) + f"{entry.get('type')}: {entry.get('message')}")
-    for entry in report.get("warnings", []):
+    for entry in tabular.report_warnings(report):
         lines.append("  " + _place(entry) + f"warning {entry.get('type')}: {entry.get('message')}")
-    shown = len(report.get("errors", []))
+    shown = len(tabular.report_errors(report))
     if stats.get("errors", 0) > shown:
         lines.append(f"  ... {stats['errors'] - shown} more errors not listed")
     return "\n".join(lines)
