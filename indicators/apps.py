@@ -13,10 +13,10 @@ class IndicatorsConfig(AppConfig):
         from partnerships.dashboards import register_overview_section
         from partnerships.demo import register_demo_loader
         from partnerships.plausibility import register_previous_values
-        from partnerships.references import register_code_lists
+        from partnerships.references import register_code_list_labels, register_code_lists
 
         from . import dashboards, demo
-        from .code_lists import code_list_keys
+        from .code_lists import code_list_keys, code_list_labels
         from .notifications import register_handlers
         from .plausibility import previous_published_values
 
@@ -25,6 +25,7 @@ class IndicatorsConfig(AppConfig):
         register_demo_loader(demo.load)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
+        register_code_list_labels(code_list_labels)
         register_visibility()
         _watch_public_content()
 

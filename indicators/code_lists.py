@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from django.utils.translation import gettext_lazy as _
+
+from ddms_platform.web.templatetags.ddms import localname
+
 from .choices import ObsStatus
 from .models import Indicator, Territory
 
@@ -36,3 +40,22 @@ def _subtree(root: Territory) -> set[tuple[str, ...]]:
         keys.update((code,) for _, code in children)
         level = [pk for pk, _ in children]
     return keys
+
+
+# Labels of the codes dimensions share across indicators (SDMX's common codes).
+COMMON_CODE_LABELS = {"_T": _("Total"), "_Z": _("Not applicable"), "F": _("Female"), "M": _("Male")}
+
+
+def code_list_labels(name: str) -> dict[str, str] | None:
+    """{code: label in the active language} of a ``ddms:`` resource, None if unknown."""
+    keys = code_list_keys(name)
+    if keys is None:
+        return None
+    codes = sorted(key[0] for key in keys)
+    parts = name.split(":")
+    if parts[1] == "obs-status":
+        return {code: str(ObsStatus(code).label) for code in codes}
+    if parts[1] == "territories":
+        territories = Territory.objects.filter(code__in=codes)
+        return {t.code: localname(t) for t in territories}
+    return {code: str(COMMON_CODE_LABELS.get(code, "")) for code in codes}

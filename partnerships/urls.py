@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import knowledge, nsi, portal
+from .views import knowledge, nsi, portal, schemas
 
 app_name = "partnerships"
 
@@ -16,6 +16,11 @@ urlpatterns = [
     path("requests/<int:pk>/upload/", portal.request_upload, name="request-upload"),
     path("requests/<int:pk>/review/<str:decision>/", portal.request_review, name="request-review"),
     path("requests/<int:pk>/send/", nsi.request_send, name="request-send"),
+    path(
+        "requests/<int:pk>/template.<str:fmt>",
+        schemas.request_template,
+        name="request-template",
+    ),
     path("submissions/<int:pk>/", portal.submission_detail, name="submission-detail"),
     path("submissions/<int:pk>/status/", portal.submission_status, name="submission-status"),
     path("nsi/", nsi.overview, name="nsi-overview"),

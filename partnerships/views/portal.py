@@ -21,6 +21,7 @@ from ..choices import RunStatus
 from ..forms import CommentForm, DeclineForm, ReviewForm, UploadForm
 from ..models import DataRequest, Submission
 from ..report_messages import explained, type_label
+from ..schema_guide import describe_schema
 from ..selectors import agreement_document_list
 from . import actions
 
@@ -65,6 +66,7 @@ def _request_page(
     context: dict[str, Any] = {
         "data_request": data_request,
         "fields": (data_request.table_schema or {}).get("fields", []),
+        "guide": describe_schema(data_request.table_schema, data_request.dialect),
         "comments": data_request.comments.select_related("author"),
         "submissions": data_request.submissions.select_related("validation_run", "uploaded_by"),
         "is_provider": dashboards.acts_as_provider(request.user, data_request),
