@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ddms_platform.web.templatetags.ddms import localname
 
-from .choices import ObsStatus
+from .choices import ObsStatus, TerritoryLevel
 from .models import Indicator, Territory
 
 
@@ -19,9 +19,11 @@ def code_list_keys(name: str) -> Collection[tuple[str, ...]] | None:
         return {(code,) for code in ObsStatus.values}
     if parts[:2] == ["ddms", "territories"] and len(parts) == 2:
         return set(Territory.objects.filter(is_active=True).values_list("code"))
-    if parts[:2] == ["ddms", "territories"] and len(parts) == 3:
+    if parts[:2] == ["ddms", "territories"] and len(parts) in (3, 4):
         root = Territory.objects.filter(code=parts[2]).first()
-        return None if root is None else _subtree(root)
+        if root is None or (len(parts) == 4 and parts[3] not in TerritoryLevel.values):
+            return None
+        return _subtree(root, level=parts[3] if len(parts) == 4 else None)
     if parts[:2] == ["ddms", "dimension"] and len(parts) == 4:
         indicator = Indicator.objects.filter(code=parts[2]).first()
         codes = (indicator.dimensions or {}).get(parts[3]) if indicator else None
@@ -29,16 +31,21 @@ def code_list_keys(name: str) -> Collection[tuple[str, ...]] | None:
     return None
 
 
-def _subtree(root: Territory) -> set[tuple[str, ...]]:
+def _subtree(root: Territory, level: str | None = None) -> set[tuple[str, ...]]:
+    """Codes of ``root`` and everything below it (only those of ``level`` when given)."""
     # one query per level (a country has four or five)
-    keys: set[tuple[str, ...]] = {(root.code,)}
-    level = [root.pk]
-    while level:
+    keys: set[tuple[str, ...]] = set()
+    if level is None or root.level == level:
+        keys.add((root.code,))
+    below = [root.pk]
+    while below:
         children = list(
-            Territory.objects.filter(parent_id__in=level, is_active=True).values_list("pk", "code")
+            Territory.objects.filter(parent_id__in=below, is_active=True).values_list(
+                "pk", "code", "level"
+            )
         )
-        keys.update((code,) for _, code in children)
-        level = [pk for pk, _ in children]
+        keys.update((code,) for _, code, kind in children if level is None or kind == level)
+        below = [pk for pk, _, _ in children]
     return keys
 
 

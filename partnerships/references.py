@@ -10,6 +10,7 @@ Names (the indicators app provides them; this app must not import it):
 
 * ``ddms:territories`` — every active territory code;
 * ``ddms:territories:<CODE>`` — the territory ``<CODE>`` and everything below it;
+* ``ddms:territories:<CODE>:<level>`` — the territories of one level (e.g. ``municipality``) below ``<CODE>``;
 * ``ddms:dimension:<INDICATOR>:<DIMENSION>`` — the codes of one indicator's dimension;
 * ``ddms:obs-status`` — the SDMX observation status codes (``OBS_STATUS``).
 

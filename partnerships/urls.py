@@ -27,6 +27,9 @@ urlpatterns = [
     path("nsi/agreements/new/", nsi.agreement_create, name="agreement-create"),
     path("agreements/<int:pk>/transition/", nsi.agreement_transition, name="agreement-transition"),
     path("nsi/requests/new/", nsi.request_create, name="request-create"),
+    path("nsi/schemas/", schemas.library, name="schema-library"),
+    path("nsi/schemas/build/", schemas.builder, name="schema-builder"),
+    path("nsi/schemas/<int:pk>/share/", schemas.library_share, name="schema-share"),
     path("knowledge/", knowledge.knowledge_list, name="knowledge-list"),
     path("knowledge/<slug:slug>/", knowledge.knowledge_detail, name="knowledge-detail"),
 ]

@@ -152,6 +152,8 @@ PARAMS = (
     "values",
     "expected",
     "tolerance",
+    "comparedPeriod",  # jump-warning: the period compared with, and how it was chosen
+    "comparison",
 )
 
 

@@ -25,7 +25,7 @@ def test_it_warns_when_a_value_jumps_against_the_previous_release(write):
     assert report["warning_counts"] == {"jump-warning": 2}
 
 
-def test_it_respects_the_jump_factor(write):
+def test_it_respects_the_jump_tolerance(write):
     path = write("territory,year,value\nUA01,2023,300\n")
     report = validate(
         path,
@@ -33,7 +33,7 @@ def test_it_respects_the_jump_factor(write):
         previous={("UA01", "2023"): 100},
         previous_keys=["territory", "year"],
         previous_field="value",
-        jump_factor=2,
+        jump_tolerance=1.0,
     )
     assert len(report_warnings(report)) == 1
 
