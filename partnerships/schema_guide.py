@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import random
 import re
-import sre_constants
-import sre_parse
 from dataclasses import dataclass, field
+
+# The regular-expression parser (public as sre_parse until Python 3.11 deprecated the name).
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 from django.utils.translation import gettext as _

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_text(path, report))
         if _unusable(report):
-            raise UnusableInput(f"{path}: {report['errors'][0].get('note') or 'unusable file'}")
+            first = tabular.report_errors(report)[0]
+            raise UnusableInput(f"{path}: {first.get('note') or 'unusable file'}")
         if not report.get("valid"):
             raise CommandError("the file is not valid", returncode=EXIT_INVALID)
 
