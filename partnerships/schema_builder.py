@@ -48,7 +48,10 @@ class ColumnForm(forms.Form):
         label=_("Allowed codes (comma-separated)"), max_length=5000, required=False
     )
     code_list = forms.CharField(
-        label=_("Code list (e.g. ddms:territories:RS)"), max_length=200, required=False
+        label=_("Code list"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "ddms:territories:RS"}),
     )
 
     def clean_name(self) -> str:
