@@ -177,8 +177,15 @@ def _fields(entry: dict[str, Any]) -> str:
     return ", ".join(entry.get("keyFields") or [])
 
 
+def number(value: Any) -> str:
+    """A compared figure as people write it: 9, not 9.0; 0.25, not 0.25000000001."""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.10g}"
+    return written(value)
+
+
 def _numbers(values: Any) -> str:
-    return ", ".join(written(v) for v in values or [])
+    return ", ".join(number(v) for v in values or [])
 
 
 MESSAGES: dict[str, Callable[[dict[str, Any], dict[str, str]], str]] = {
@@ -261,7 +268,7 @@ def _params(entry: dict[str, Any]) -> dict[str, str]:
         "note": str(entry.get("note") or ""),
         "rows": ", ".join(str(r) for r in rows if r),
         "values": _numbers(entry.get("values")),
-        "expected_value": written(entry.get("expected")),
+        "expected_value": number(entry.get("expected")),
         "tolerance": "" if tolerance is None else f"{float(tolerance):.0%}",
     }
 
