@@ -65,6 +65,6 @@ def test_partner_reads_the_report_in_cyrillic_on_a_phone_and_fixes_the_file(web,
     fixed.write_text(
         template + "Stanovo,2026-01-01,12.5,100\nStanovo,2026-02-01,11,101\n", encoding="utf-8"
     )
-    web.page.locator("a[href$='/requests/%d/']" % request.pk).first.click()
+    web.page.locator(f"a[href$='/requests/{request.pk}/']").first.click()
     _upload(web, fixed)
     assert web.page.locator("#run-status").inner_text() == "Исправно"
