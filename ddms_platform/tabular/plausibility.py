@@ -308,9 +308,10 @@ class PlausibilityChecker:
                     for key, (total, row) in cells.items():
                         if key[0] != parent:
                             continue
-                        parts = [cells.get((child, *key[1:])) for child in children]
-                        if children and all(part is not None for part in parts):
-                            entries += self._compare(total, row, [p for p in parts if p], rule)
+                        found = [cells.get((child, *key[1:])) for child in children]
+                        parts = [part for part in found if part is not None]
+                        if children and len(parts) == len(children):
+                            entries += self._compare(total, row, parts, rule)
             for d, _name in enumerate(rule["dimensions"]):
                 position = offset + d
                 for key, (total, row) in cells.items():

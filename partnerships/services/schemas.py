@@ -30,7 +30,8 @@ def _check_owner(actor: Any, owner: Organisation) -> None:
 
 
 def _check_name(owner: Organisation, name: str, exclude: int | None = None) -> None:
-    taken = SchemaTemplate.objects.filter(owner=owner, name=name).exclude(pk=exclude).exists()
+    others = SchemaTemplate.objects.filter(owner=owner, name=name)
+    taken = (others.exclude(pk=exclude) if exclude is not None else others).exists()
     if taken:
         raise DomainError(
             "This organisation already has a schema template of that name.",

@@ -133,7 +133,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         state__in=[AgreementState.SIGNED, AgreementState.ACTIVE]
     )
     start = starting_point(request.user, request.GET) if request.method == "GET" else None
-    initial = {"table_schema": {"fields": []}, "dialect": {}}
+    initial: dict[str, Any] = {"table_schema": {"fields": []}, "dialect": {}}
     if start is not None:
         initial = {"table_schema": start[0], "dialect": start[1]}
     form = DataRequestForm(

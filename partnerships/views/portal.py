@@ -185,7 +185,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     paginated and filterable by column and error type."""
     submission = _submission(request, pk)
     run = getattr(submission, "validation_run", None)
-    report = upgrade_report(run.report) if run and run.report else {}
+    report = (upgrade_report(run.report) if run and run.report else None) or {}
     errors = report_errors(report)
     column = request.GET.get("column", "")
     kind = request.GET.get("type", "")
