@@ -239,9 +239,16 @@ MESSAGES: dict[str, Callable[[dict[str, Any], dict[str, str]], str]] = {
         % p
     ),
     "total-warning": lambda e, p: (
-        _(
-            "Rows %(rows)s: the total %(value)s differs from the sum of its parts %(values)s, "
-            "which is %(expected_value)s."
+        (
+            _(
+                "Rows %(rows)s: the total %(value)s differs from the sum of its parts %(values)s, "
+                "which is %(expected_value)s."
+            )
+            if len(e.get("rowNumbers") or []) > 1
+            else _(
+                "%(place)s: the total %(value)s differs from the sum of its parts %(values)s, "
+                "which is %(expected_value)s."
+            )
         )
         % p
     ),

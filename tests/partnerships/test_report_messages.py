@@ -214,3 +214,12 @@ def test_the_served_report_keeps_frictionless_fields_and_adds_messages(write):
     assert entry["explanation"]["message"].startswith("Ред 3")
     assert entry["note"] == 'type is "integer/default"'  # frictionless' own note stays
     assert frictionless.Report.from_descriptor(served).tasks[0].errors[0].type == "type-error"
+
+
+def test_a_total_names_its_row_the_parts_and_the_expected_sum(write):
+    entry = _entry(write, "total-warning")
+    assert _explained(entry, "en")["message"] == (
+        "Row 2, column total: the total “10” differs from the sum of its parts 4, 5, which is 9."
+    )
+    across = {**entry, "rowNumbers": [2, 5, 6]}
+    assert _explained(across, "sr-latn")["message"].startswith("Redovi 2, 5, 6: zbir “10”")
