@@ -257,8 +257,10 @@ DDMS_DOCUMENT_CONTENT_TYPES = env_list(
         "text/plain",
     ],
 )
-# Plausibility: a value this many times above or below the last published one is a warning.
-DDMS_PLAUSIBILITY_JUMP_FACTOR = float(env_int("DDMS_PLAUSIBILITY_JUMP_FACTOR", 10, minimum=2))
+# Plausibility: a value that changed by more than this share against the comparable earlier
+# one (same period a year earlier, else the previous period) is a warning, unless the
+# indicator or the request sets its own tolerance.
+DDMS_PLAUSIBILITY_TOLERANCE = env_int("DDMS_PLAUSIBILITY_TOLERANCE_PERCENT", 50, minimum=1) / 100
 # A job row (validation run, observation load) still unstarted after this long is queued
 # again by a periodic sweep: it was queued while the broker was unreachable.
 DDMS_REQUEUE_AFTER_SECONDS = env_int("DDMS_REQUEUE_AFTER_SECONDS", 600, minimum=30)

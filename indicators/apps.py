@@ -13,21 +13,26 @@ class IndicatorsConfig(AppConfig):
         from partnerships.dashboards import register_overview_section
         from partnerships.demo import register_demo_accounts, register_demo_loader
         from partnerships.plausibility import register_previous_values
-        from partnerships.references import register_code_lists
+        from partnerships.references import register_code_list_labels, register_code_lists
+        from partnerships.schema_sources import register_indicator_schema
 
-        from . import dashboards, demo, demo_network, demo_sharing
-        from .code_lists import code_list_keys
+        from . import dashboards, demo, demo_network, demo_sharing, request_schemas
+        from .code_lists import code_list_keys, code_list_labels
         from .notifications import register_handlers
-        from .plausibility import previous_published_values
+        from .plausibility import indicator_tolerance, previous_published_values, territory_children
 
         register_handlers()
-        register_previous_values(previous_published_values)
+        register_previous_values(
+            previous_published_values, tolerance=indicator_tolerance, hierarchy=territory_children
+        )
         register_demo_loader(demo.load)
         register_demo_loader(demo_network.load)  # the second, synthetic country
         register_demo_accounts(demo_network.ACCOUNTS)
         register_demo_accounts(demo_sharing.ACCOUNTS)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
+        register_code_list_labels(code_list_labels)
+        register_indicator_schema(request_schemas.schema_for_code)
         register_visibility()
         _watch_public_content()
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from .choices import ObsStatus
+from django.utils.translation import gettext_lazy as _
+
+from ddms_platform.web.templatetags.ddms import localname
+
+from .choices import ObsStatus, TerritoryLevel
 from .models import Indicator, Territory
 
 
@@ -15,9 +19,11 @@ def code_list_keys(name: str) -> Collection[tuple[str, ...]] | None:
         return {(code,) for code in ObsStatus.values}
     if parts[:2] == ["ddms", "territories"] and len(parts) == 2:
         return set(Territory.objects.filter(is_active=True).values_list("code"))
-    if parts[:2] == ["ddms", "territories"] and len(parts) == 3:
+    if parts[:2] == ["ddms", "territories"] and len(parts) in (3, 4):
         root = Territory.objects.filter(code=parts[2]).first()
-        return None if root is None else _subtree(root)
+        if root is None or (len(parts) == 4 and parts[3] not in TerritoryLevel.values):
+            return None
+        return _subtree(root, level=parts[3] if len(parts) == 4 else None)
     if parts[:2] == ["ddms", "dimension"] and len(parts) == 4:
         indicator = Indicator.objects.filter(code=parts[2]).first()
         codes = (indicator.dimensions or {}).get(parts[3]) if indicator else None
@@ -25,14 +31,38 @@ def code_list_keys(name: str) -> Collection[tuple[str, ...]] | None:
     return None
 
 
-def _subtree(root: Territory) -> set[tuple[str, ...]]:
+def _subtree(root: Territory, level: str | None = None) -> set[tuple[str, ...]]:
+    """Codes of ``root`` and everything below it (only those of ``level`` when given)."""
     # one query per level (a country has four or five)
-    keys: set[tuple[str, ...]] = {(root.code,)}
-    level = [root.pk]
-    while level:
+    keys: set[tuple[str, ...]] = set()
+    if level is None or root.level == level:
+        keys.add((root.code,))
+    below = [root.pk]
+    while below:
         children = list(
-            Territory.objects.filter(parent_id__in=level, is_active=True).values_list("pk", "code")
+            Territory.objects.filter(parent_id__in=below, is_active=True).values_list(
+                "pk", "code", "level"
+            )
         )
-        keys.update((code,) for _, code in children)
-        level = [pk for pk, _ in children]
+        keys.update((code,) for _, code, kind in children if level is None or kind == level)
+        below = [pk for pk, _, _ in children]
     return keys
+
+
+# Labels of the codes dimensions share across indicators (SDMX's common codes).
+COMMON_CODE_LABELS = {"_T": _("Total"), "_Z": _("Not applicable"), "F": _("Female"), "M": _("Male")}
+
+
+def code_list_labels(name: str) -> dict[str, str] | None:
+    """{code: label in the active language} of a ``ddms:`` resource, None if unknown."""
+    keys = code_list_keys(name)
+    if keys is None:
+        return None
+    codes = sorted(key[0] for key in keys)
+    parts = name.split(":")
+    if parts[1] == "obs-status":
+        return {code: str(ObsStatus(code).label) for code in codes}
+    if parts[1] == "territories":
+        territories = Territory.objects.filter(code__in=codes)
+        return {t.code: localname(t) for t in territories}
+    return {code: str(COMMON_CODE_LABELS.get(code, "")) for code in codes}

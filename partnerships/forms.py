@@ -114,3 +114,19 @@ class DataRequestForm(forms.Form):
         self.fields["requester"].queryset = nsi_offices  # type: ignore[attr-defined]
         self.fields["provider"].queryset = partner_choices(nsi_offices)  # type: ignore[attr-defined]
         self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
+
+
+class SaveTemplateForm(forms.Form):
+    """Name and owner of a schema saved from the builder."""
+
+    name = forms.CharField(label=_("Template name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Owner (NSI office)"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: object, offices: object = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = offices  # type: ignore[attr-defined]

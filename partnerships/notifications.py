@@ -24,6 +24,7 @@ from .models import (
     Submission,
     ValidationRun,
 )
+from .report_messages import TYPE_LABELS
 
 # Targets the requester side reaches; every other transition is the provider's doing.
 REQUESTER_TARGETS = frozenset(
@@ -209,7 +210,9 @@ def validation_context(event: OutboxEvent) -> dict[str, Any]:
         "version": run.submission.version if run is not None else "",
         "rows": (report.get("stats") or {}).get("rows"),
         "errors": (report.get("stats") or {}).get("errors", sum(counts.values())),
-        "error_counts": [{"type": t, "count": c} for t, c in top],
+        # type labels stay lazy, like status_label: rendered in the recipient's language
+        "error_counts": [{"type": TYPE_LABELS.get(t, t), "count": c} for t, c in top],
+        "warnings": (report.get("stats") or {}).get("warnings") or 0,
         "last_error": run.last_error if run is not None else "",
         "link": site_link("partnerships:submission-detail", submission_id) if submission_id else "",
     }

@@ -10,6 +10,7 @@ Names (the indicators app provides them; this app must not import it):
 
 * ``ddms:territories`` — every active territory code;
 * ``ddms:territories:<CODE>`` — the territory ``<CODE>`` and everything below it;
+* ``ddms:territories:<CODE>:<level>`` — the territories of one level (e.g. ``municipality``) below ``<CODE>``;
 * ``ddms:dimension:<INDICATOR>:<DIMENSION>`` — the codes of one indicator's dimension;
 * ``ddms:obs-status`` — the SDMX observation status codes (``OBS_STATUS``).
 
@@ -65,3 +66,22 @@ def _lookup(name: str) -> Collection[tuple[str, ...]] | None:
     if _provider is None or not name.startswith(PREFIX):
         return None
     return _provider(name)
+
+
+# full resource name -> {code: label in the active language}, or None when the name is unknown
+LabelProvider = Callable[[str], dict[str, str] | None]
+
+_label_provider: LabelProvider | None = None
+
+
+def register_code_list_labels(provider: LabelProvider) -> None:
+    """Install the function that labels the codes of a ``ddms:`` resource."""
+    global _label_provider
+    _label_provider = provider
+
+
+def code_list_labels(name: str) -> dict[str, str] | None:
+    """{code: label} of a ``ddms:`` resource in the active language; None if unknown."""
+    if _label_provider is None or not name.startswith(PREFIX):
+        return None
+    return _label_provider(name)

@@ -16,7 +16,7 @@ from .encoding import source_size
 from .exceptions import SchemaError, SourceError, TabularError
 from .foreignkeys import References
 from .memory import tune_allocator
-from .plausibility import PlausibilityChecker
+from .plausibility import DEFAULT_JUMP_TOLERANCE, PlausibilityChecker
 from .reader import (
     DEFAULT_CHUNK_ROWS,
     DEFAULT_MAX_XLSX_BYTES,
@@ -28,7 +28,15 @@ from .reader import (
     prefetch,
     sniff_format,
 )
-from .report import ErrorLog, build_report, report_to_csv_rows, unusable_report
+from .report import (
+    ErrorLog,
+    build_report,
+    report_errors,
+    report_to_csv_rows,
+    report_warnings,
+    unusable_report,
+    upgrade_report,
+)
 from .rows import TableRows, typed_text
 from .schema import Schema, load_schema
 from .spool import Readable, local_copy, seekable
@@ -47,7 +55,10 @@ __all__ = [
     "local_copy",
     "seekable",
     "load_schema",
+    "report_errors",
     "report_to_csv_rows",
+    "report_warnings",
+    "upgrade_report",
     "sniff_format",
     "typed_text",
     "validate",
@@ -67,7 +78,9 @@ def validate(
     previous: dict[tuple[Any, ...], Any] | None = None,
     previous_keys: list[str] | None = None,
     previous_field: str | None = None,
-    jump_factor: float = 10.0,
+    previous_period: str | None = None,
+    jump_tolerance: float = DEFAULT_JUMP_TOLERANCE,
+    hierarchy: dict[str, list[str]] | None = None,
     max_xlsx_bytes: int = DEFAULT_MAX_XLSX_BYTES,
     spill_keys: int | None = None,
 ) -> dict[str, Any]:
@@ -84,7 +97,10 @@ def validate(
     ``source-error`` or ``encoding-error`` and ``valid: false``.
 
     ``progress(rows_done)`` is called after each chunk. ``previous`` (with ``previous_keys``
-    and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings.
+    and ``previous_field``, or the schema's ``x-ddms.previous``) enables jump warnings, judged
+    against the same period a year earlier when ``previous_period`` names the period column;
+    ``hierarchy`` (parent code -> child codes) with the schema's ``x-ddms.hierarchy`` enables
+    totals across rows (see ``plausibility``).
 
     A stream that cannot seek (e.g. an S3 object's body) is copied to a local temporary file
     in 1 MiB chunks first (the readers pass over the file more than once and openpyxl needs a
@@ -105,7 +121,9 @@ def validate(
                 previous=previous,
                 previous_keys=previous_keys,
                 previous_field=previous_field,
-                jump_factor=jump_factor,
+                previous_period=previous_period,
+                jump_tolerance=jump_tolerance,
+                hierarchy=hierarchy,
                 max_xlsx_bytes=max_xlsx_bytes,
                 spill_keys=spill_keys,
             )
@@ -121,7 +139,9 @@ def validate(
             "previous": previous,
             "previous_keys": previous_keys,
             "previous_field": previous_field,
-            "jump_factor": jump_factor,
+            "previous_period": previous_period,
+            "jump_tolerance": jump_tolerance,
+            "hierarchy": hierarchy,
         },
     }
     try:
@@ -184,8 +204,10 @@ def _run(
             if progress is not None:
                 progress(checker.rows)
         checker.finish()
+        plausibility.finish()
         errors.flush()
         errors.sort()
+        warnings.sort()
     finally:
         checker.close()
     return build_report(
@@ -194,6 +216,7 @@ def _run(
         rows=checker.rows,
         fields=len(schema.fields),
         extra_stats=stats,
+        labels=source.labels,
     )
 
 

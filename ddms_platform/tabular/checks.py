@@ -213,18 +213,22 @@ class TableChecker:
         is_valid = ~missing & cast.ok
         type_error = ~missing & ~cast.ok & keep
         note = f'type is "{field.type}/{field.format}"'
-        self._emit(sink, "type-error", type_error, rows, i, column, note)
+        params = {"fieldType": field.type, "fieldFormat": field.format}
+        self._emit(sink, "type-error", type_error, rows, i, column, note, params)
         if field.array_item is not None:
             self._emit_item_notes(sink, cast, is_valid & keep, rows, i, column)
         for name, constraint in self.constraints[i]:
             note = _constraint_note(name, field.constraints[name])
+            params = {"constraint": name, "constraintValue": field.constraints[name]}
             if name == "required":
                 if constraint:
                     # frictionless renders the missing value as "None" in the cell
-                    self._emit(sink, "constraint-error", missing & keep, rows, i, None, note)
+                    mask = missing & keep
+                    self._emit(sink, "constraint-error", mask, rows, i, None, note, params)
                 continue
             ok = self._satisfies(field, name, constraint, column, cast.values, is_valid)
-            self._emit(sink, "constraint-error", is_valid & ~ok & keep, rows, i, column, note)
+            mask = is_valid & ~ok & keep
+            self._emit(sink, "constraint-error", mask, rows, i, column, note, params)
         return cast, is_valid, sink
 
     def _emit_item_notes(
@@ -269,13 +273,16 @@ class TableChecker:
         i: int,
         column: Any,
         note: Any,
+        params: dict[str, Any] | None = None,
     ) -> None:
         positions = np.flatnonzero(mask)
         if len(positions):
             field = self.fields[i]
             cells = ["None"] * len(positions) if column is None else column
             where = None if column is None else positions
-            sink.append(Batch(error_type, rows[positions], i + 1, field.name, cells, where, note))
+            sink.append(
+                Batch(error_type, rows[positions], i + 1, field.name, cells, where, note, params)
+            )
 
     @staticmethod
     def _satisfies(
@@ -349,6 +356,12 @@ class TableChecker:
                 dtype=object,
             )
             field = self.fields[i]
+            shown = positions[: self.log.limit]
+            texts = chunk.columns[i].take(pa.array(shown, pa.int64())).to_pylist()
+            params = [
+                {"keyFields": [field.name], "keyValues": [text], "firstRowNumber": int(first)}
+                for text, first in zip(texts, first_rows, strict=False)
+            ]
             self.log.add(
                 Batch(
                     "unique-error",
@@ -358,6 +371,7 @@ class TableChecker:
                     chunk.columns[i],
                     positions,
                     notes,
+                    params,
                 )
             )
 
@@ -376,6 +390,7 @@ class TableChecker:
                 None,
                 None,
                 'cells composing the primary keys are all "None"',
+                {"keyFields": [self.fields[p].name for p in self.pk_positions]},
             )
         )
         assert self.pk_index is not None  # pk_positions is non-empty
@@ -386,7 +401,16 @@ class TableChecker:
                 [f"the same as in the row at position {r}" for r in first_rows[: self.log.limit]],
                 dtype=object,
             )
-            self.log.add(Batch("primary-key", rows[take[dup]], None, None, None, None, notes))
+            names = [self.fields[p].name for p in self.pk_positions]
+            shown = pa.array(take[dup][: self.log.limit], pa.int64())
+            texts = [chunk.columns[p].take(shown).to_pylist() for p in self.pk_positions]
+            params = [
+                {"keyFields": names, "keyValues": list(values), "firstRowNumber": int(first)}
+                for *values, first in zip(*texts, first_rows, strict=False)
+            ]
+            self.log.add(
+                Batch("primary-key", rows[take[dup]], None, None, None, None, notes, params)
+            )
 
     def close(self) -> None:
         """Release key indexes (and their spill files) and the worker threads."""

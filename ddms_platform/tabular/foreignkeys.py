@@ -168,7 +168,11 @@ class ForeignKeyChecker:
             ][: self.log.limit],
             dtype=object,
         )
-        self.log.add(Batch("foreign-key", rows, None, None, None, None, notes))
+        params = [
+            {"keyFields": list(fk.fields), "keyValues": list(values), "reference": target}
+            for values in list(zip(*cells, strict=True))[: self.log.limit]
+        ]
+        self.log.add(Batch("foreign-key", rows, None, None, None, None, notes, params))
 
 
 def _texts(column: pa.Array, valid: np.ndarray, take: np.ndarray) -> list[Any]:

@@ -54,6 +54,108 @@ TYPE_ORDER = {
 }
 NO_FIELD = 1 << 30  # sorts row-level errors after the cell errors of the same row
 
+# Frictionless' title, description and tags of each error type: its report reader requires them.
+ERROR_META = {
+    "extra-label": (
+        "Extra Label",
+        "The header of the data source contains label that does not exist in the provided schema.",
+        ["#table", "#header", "#label"],
+    ),
+    "missing-label": (
+        "Missing Label",
+        "Based on the schema there should be a label that is missing in the data's header.",
+        ["#table", "#header", "#label"],
+    ),
+    "blank-label": (
+        "Blank Label",
+        "A label in the header row is missing a value. Label should be provided and not be blank.",
+        ["#table", "#header", "#label"],
+    ),
+    "duplicate-label": (
+        "Duplicate Label",
+        "Two columns in the header row have the same value. Column names should be unique.",
+        ["#table", "#header", "#label"],
+    ),
+    "incorrect-label": (
+        "Incorrect Label",
+        "One of the data source header does not match the field name defined in the schema.",
+        ["#table", "#header", "#label"],
+    ),
+    "blank-row": (
+        "Blank Row",
+        "This row is empty. A row should contain at least one value.",
+        ["#table", "#row"],
+    ),
+    "primary-key": (
+        "PrimaryKey Error",
+        "Values in the primary key fields should be unique for every row",
+        ["#table", "#row"],
+    ),
+    "extra-cell": (
+        "Extra Cell",
+        "This row has more values compared to the header row (the first row in the data source). A key concept is that all the rows in tabular data must have the same number of columns.",
+        ["#table", "#row", "#cell"],
+    ),
+    "missing-cell": (
+        "Missing Cell",
+        "This row has less values compared to the header row (the first row in the data source). A key concept is that all the rows in tabular data must have the same number of columns.",
+        ["#table", "#row", "#cell"],
+    ),
+    "type-error": (
+        "Type Error",
+        "The value does not match the schema type and format for this field.",
+        ["#table", "#row", "#cell"],
+    ),
+    "constraint-error": (
+        "Constraint Error",
+        "A field value does not conform to a constraint.",
+        ["#table", "#row", "#cell"],
+    ),
+    "unique-error": (
+        "Unique Error",
+        "This field is a unique field but it contains a value that has been used in another row.",
+        ["#table", "#row", "#cell"],
+    ),
+    "foreign-key": (
+        "ForeignKey Error",
+        "Values in the foreign key fields should exist in the reference table",
+        ["#table", "#row"],
+    ),
+    "source-error": (
+        "Source Error",
+        "Data reading error because of not supported or inconsistent contents.",
+        [],
+    ),
+    "encoding-error": ("Encoding Error", "Data reading error because of an encoding problem.", []),
+    "jump-warning": (
+        "Jump Warning",
+        "A value changed much more than usual against the comparable earlier value.",
+        ["#table", "#row", "#cell"],
+    ),
+    "total-warning": (
+        "Total Warning",
+        "A total does not equal the sum of its parts.",
+        ["#table", "#row"],
+    ),
+}
+# Every parameter a message may be built from; the engine sets those that apply.
+PARAMS = (
+    "constraint",  # constraint name (constraint-error)
+    "constraintValue",  # its value as the schema writes it (JSON)
+    "fieldType",  # type and format of the field (type-error)
+    "fieldFormat",
+    "keyFields",  # primary-key, unique-error, foreign-key
+    "keyValues",
+    "firstRowNumber",  # the row that first held the repeated key
+    "reference",  # foreign-key: the referenced resource
+    "rowNumbers",  # plausibility: every row the warning compares
+    "values",
+    "expected",
+    "tolerance",
+    "comparedPeriod",  # jump-warning: the period compared with, and how it was chosen
+    "comparison",
+)
+
 
 def make_error(error_type: str, **props: Any) -> dict[str, Any]:
     """One report entry with every key present and the frictionless message."""
@@ -67,6 +169,15 @@ def make_error(error_type: str, **props: Any) -> dict[str, Any]:
     }
     if "label" in props:
         entry["label"] = props["label"]
+    title, description, tags = ERROR_META[error_type]
+    entry.update(title=title, description=description, tags=tags)
+    if "#row" in tags:
+        entry["cells"] = []  # frictionless' row errors carry the row; ours name it by number
+    elif "#label" in tags:
+        entry["labels"], entry["rowNumbers"] = [], [1]
+    for name in PARAMS:
+        if props.get(name) is not None:
+            entry[name] = props[name]
     fmt = {k: ("" if v is None else v) for k, v in {**entry, **props}.items()}
     entry["message"] = TEMPLATES[error_type].format(**fmt)
     return entry
@@ -83,6 +194,7 @@ class Batch:
     cells: Any  # pa.Array aligned with ``positions``, a list, or None
     positions: np.ndarray | None  # index of each error into ``cells``
     note: Any  # one string, or an array of per-error notes
+    params: Any = None  # message parameters: one dict, or a list of per-error dicts
 
 
 class ErrorLog:
@@ -148,6 +260,9 @@ class ErrorLog:
                 value = batch.cells[pos]
                 cell = value.as_py() if isinstance(value, pa.Scalar) else value
             note = batch.note if isinstance(batch.note, str) else str(batch.note[i])
+            params = batch.params
+            if params is not None and not isinstance(params, dict):
+                params = params[i]
             self.entries.append(
                 make_error(
                     batch.type,
@@ -156,6 +271,7 @@ class ErrorLog:
                     fieldNumber=batch.field_number,
                     cell=cell,
                     note=note,
+                    **(params or {}),
                 )
             )
 
@@ -167,23 +283,87 @@ def build_report(
     rows: int,
     fields: int,
     extra_stats: dict[str, Any],
+    labels: list[str] | None = None,
 ) -> dict[str, Any]:
-    """Assemble the report dict (see the package README for the format)."""
+    """Assemble the report dict: a Frictionless report with one task (see the README)."""
     total = sum(errors.counts.values())
+    warning_total = sum(warnings.counts.values())
+    stats = {"errors": total, "warnings": warning_total, "rows": rows, "fields": fields}
+    notes = [w["message"] for w in warnings.entries]
+    task = {
+        "name": "data",
+        "type": "table",
+        "valid": total == 0,
+        "place": "",
+        "labels": [str(label) for label in labels or []],
+        "stats": {**stats, **extra_stats},
+        "warnings": notes,
+        "errors": errors.entries,
+        "plausibility": warnings.entries,
+    }
     return {
         "valid": total == 0,
-        "stats": {
-            "rows": rows,
-            "errors": total,
-            "warnings": sum(warnings.counts.values()),
-            "fields": fields,
-            **extra_stats,
-        },
+        "stats": {"tasks": 1, **stats, **extra_stats},
+        "warnings": list(notes),
+        # Frictionless keeps report-level errors (outside any table) here; ours are the task's.
+        "errors": [],
+        "tasks": [task],
         "error_counts": dict(sorted(errors.counts.items())),
-        "errors": errors.entries,
         "warning_counts": dict(sorted(warnings.counts.items())),
-        "warnings": warnings.entries,
     }
+
+
+def _task(report: dict[str, Any]) -> dict[str, Any]:
+    tasks = report.get("tasks") if isinstance(report, dict) else None
+    return tasks[0] if isinstance(tasks, list) and tasks and isinstance(tasks[0], dict) else {}
+
+
+def report_errors(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The listed errors of a report (its table task's)."""
+    if not report:
+        return []
+    task = _task(report)
+    return list(task.get("errors", [])) if task else list(report.get("errors", []))
+
+
+def report_warnings(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The listed plausibility warnings of a report, as entries like the errors."""
+    if not report:
+        return []
+    task = _task(report)
+    if task:
+        return list(task.get("plausibility", []))
+    return [w for w in report.get("warnings", []) if isinstance(w, dict)]
+
+
+def upgrade_report(report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A report stored before the ``tasks[]`` wrapper, rewritten in the current shape.
+
+    Idempotent: a current report comes back unchanged.
+    """
+    if not isinstance(report, dict) or "tasks" in report:
+        return report
+    errors = ErrorLog(1 << 62)
+    warnings = ErrorLog(1 << 62)
+    for log, entries in (
+        (errors, report.get("errors", [])),
+        (warnings, report.get("warnings", [])),
+    ):
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and entry.get("type") in ERROR_META:
+                known = {k: v for k, v in entry.items() if k not in ("type", "message")}
+                log.entries.append({**make_error(entry["type"], **known), **known})
+    errors.counts.update(report.get("error_counts") or {})
+    warnings.counts.update(report.get("warning_counts") or {})
+    stats = dict(report.get("stats") or {})
+    extra = {k: v for k, v in stats.items() if k not in ("rows", "errors", "warnings", "fields")}
+    return build_report(
+        errors=errors,
+        warnings=warnings,
+        rows=int(stats.get("rows") or 0),
+        fields=int(stats.get("fields") or 0),
+        extra_stats=extra,
+    )
 
 
 def unusable_report(
@@ -229,7 +409,10 @@ def report_to_csv_rows(report: dict[str, Any]) -> list[list[str]]:
     Text that a spreadsheet would treat as a formula is prefixed with an apostrophe.
     """
     out = [list(CSV_COLUMNS)]
-    for severity, key in (("error", "errors"), ("warning", "warnings")):
-        for entry in report.get(key, []):
+    for severity, entries in (
+        ("error", report_errors(report)),
+        ("warning", report_warnings(report)),
+    ):
+        for entry in entries:
             out.append([severity] + [_csv_safe(entry.get(c)) for c in CSV_COLUMNS[1:]])
     return out

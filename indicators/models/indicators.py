@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 
 from ddms_platform.core.models import SharedWithNetwork, TimeStampedModel
@@ -31,6 +32,14 @@ class Indicator(SharedWithNetwork, TimeStampedModel):
     # Dimension id → allowed codes, e.g. {"sex": ["F", "M", "_T"]}; order is the SDMX key order.
     dimensions = models.JSONField(default=dict, blank=True)
     decimals = models.PositiveSmallIntegerField(default=1)
+    # Plausibility: a submitted value that changed by more than this share against the
+    # comparable published one is a warning (None: DDMS_PLAUSIBILITY_TOLERANCE).
+    jump_tolerance = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.01)],
+        help_text="Relative change above which a submitted value is flagged (0.5 = ±50 %).",
+    )
     # Values counted from fewer units than this are published as confidential (status C).
     min_cell_count = models.PositiveIntegerField(null=True, blank=True)
     is_active = models.BooleanField(default=True)

@@ -28,6 +28,7 @@ from ddms_platform.tabular import report_to_csv_rows
 from .. import selectors_requests as selectors
 from ..choices import RequestDirection, RequestState, RunStatus
 from ..models import DataRequest, Submission
+from ..report_messages import explained_report
 from ..services import requests as services
 from ..services.submissions import UploadTooLarge, submission_upload
 from .requests_serializers import (
@@ -250,7 +251,8 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
     def report(self, request: Request, pk: str | None = None) -> Response:
         """The validation report (Frictionless-compatible JSON); 409 until the run finishes."""
         _submission, report = self._finished_report()
-        return Response(report)
+        # Frictionless' fields unchanged, plus each entry's message in the reader's language
+        return Response(explained_report(report))
 
     @extend_schema(
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")}

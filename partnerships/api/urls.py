@@ -6,6 +6,7 @@ from ddms_platform.core.api import ApiRouter
 
 from . import views
 from .requests import DataRequestViewSet, FulfilmentViewSet, SubmissionViewSet
+from .schemas import SchemaTemplateViewSet
 
 router = ApiRouter()
 router.register("countries", views.CountryViewSet, basename="country")
@@ -22,6 +23,7 @@ router.register("knowledge-articles", views.KnowledgeArticleViewSet, basename="k
 router.register("data-requests", DataRequestViewSet, basename="datarequest")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("fulfilment", FulfilmentViewSet, basename="fulfilment")
+router.register("schema-templates", SchemaTemplateViewSet, basename="schematemplate")
 
 urlpatterns = [
     path(

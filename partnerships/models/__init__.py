@@ -5,6 +5,7 @@ from .communication import Activity, CommunicationPlan, KnowledgeArticle
 from .pilots import Pilot, Policy, PolicyTarget
 from .registry import Contact, Country, Membership, Organisation
 from .requests import DataRequest, RequestComment, Submission, ValidationRun
+from .schemas import SchemaTemplate
 
 __all__ = [
     "Activity",
@@ -24,6 +25,7 @@ __all__ = [
     "Policy",
     "PolicyTarget",
     "RequestComment",
+    "SchemaTemplate",
     "Submission",
     "ValidationRun",
 ]

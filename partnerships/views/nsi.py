@@ -22,6 +22,7 @@ from .. import dashboards, services
 from ..choices import AgreementState, RequestState
 from ..forms import AgreementForm, AgreementTransitionForm, DataRequestForm
 from ..models import Organisation
+from ..schema_sources import starting_point
 from ..services import requests as request_services
 from . import actions
 
@@ -116,8 +117,15 @@ def request_create(request: HttpRequest) -> HttpResponse:
     agreements = dashboards.agreements_for(request.user).filter(
         state__in=[AgreementState.SIGNED, AgreementState.ACTIVE]
     )
+    start = starting_point(request.user, request.GET) if request.method == "GET" else None
+    initial: dict[str, Any] = {"table_schema": {"fields": []}, "dialect": {}}
+    if start is not None:
+        initial = {"table_schema": start[0], "dialect": start[1]}
     form = DataRequestForm(
-        request.POST or None, agreements=agreements, nsi_offices=_nsi_offices(request)
+        request.POST or None,
+        agreements=agreements,
+        nsi_offices=_nsi_offices(request),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -139,8 +147,8 @@ def request_create(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(
         request,
-        "partnerships/form.html",
-        {"form": form, "heading": _("New data request")},
+        "partnerships/request_form.html",
+        {"form": form, "heading": _("New data request"), "started_from": start is not None},
         status=status,
     )
 

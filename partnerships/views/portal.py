@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ddms_platform.core.permissions import is_nsi_staff, member_org_ids
+from ddms_platform.tabular import report_errors, report_warnings, upgrade_report
 
 from .. import dashboards
 from ..choices import RunStatus
 from ..forms import CommentForm, DeclineForm, ReviewForm, UploadForm
 from ..models import DataRequest, Submission
+from ..report_messages import explained, type_label
+from ..schema_guide import describe_schema
 from ..selectors import agreement_document_list
 from . import actions
 
@@ -61,6 +66,7 @@ def _request_page(
     context: dict[str, Any] = {
         "data_request": data_request,
         "fields": (data_request.table_schema or {}).get("fields", []),
+        "guide": describe_schema(data_request.table_schema, data_request.dialect),
         "comments": data_request.comments.select_related("author"),
         "submissions": data_request.submissions.select_related("validation_run", "uploaded_by"),
         "is_provider": dashboards.acts_as_provider(request.user, data_request),
@@ -170,21 +176,43 @@ def _run_summary(submission: Submission) -> dict[str, Any]:
     }
 
 
+REPORT_PAGE_SIZE = 50
+
+
 @login_required
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A submission's validation: live status until it ends, then the report."""
+    """A submission's validation: live status until it ends, then the plain-language report,
+    paginated and filterable by column and error type."""
     submission = _submission(request, pk)
     run = getattr(submission, "validation_run", None)
-    report = (run.report or {}) if run else {}
+    report = (upgrade_report(run.report) if run and run.report else None) or {}
+    errors = report_errors(report)
+    column = request.GET.get("column", "")
+    kind = request.GET.get("type", "")
+    shown = [
+        e
+        for e in errors
+        if (not column or e.get("fieldName") == column) and (not kind or e.get("type") == kind)
+    ]
+    page = Paginator(shown, REPORT_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in (("column", column), ("type", kind)) if v}
     context = {
         "submission": submission,
         "data_request": submission.request,
         "run": run,
         "summary": _run_summary(submission),
         "report": report,
-        "errors": report.get("errors", []),
-        "error_counts": sorted((report.get("error_counts") or {}).items()),
-        "warnings": report.get("warnings", []),
+        "page": page,
+        "errors": explained(list(page.object_list)),
+        "filters": filters,
+        "filter_query": urlencode(filters),
+        "columns": sorted({str(e["fieldName"]) for e in errors if e.get("fieldName")}),
+        "types": [(t, type_label(t)) for t in sorted({str(e["type"]) for e in errors})],
+        "error_counts": [
+            (t, type_label(t), n) for t, n in sorted((report.get("error_counts") or {}).items())
+        ],
+        "warnings": explained(report_warnings(report)),
+        "warning_count": (report.get("stats") or {}).get("warnings") or 0,
     }
     return render(request, "partnerships/submission_detail.html", context)
 

@@ -136,7 +136,8 @@ def test_a_serbian_latin_uploader_reads_the_validation_result_in_latin(
     message = smtp_sink.messages[0]
     title = submission.request.title
     assert subject_of(message) == f"Vaši podaci za „{title}” imaju greške koje treba ispraviti"
-    assert "Redova: 120; grešaka: 7." in text_of(message)
+    assert "Redova: 120; grešaka: 7; upozorenja: 3." in text_of(message)
+    assert "Pogrešna vrsta vrednosti: 5" in text_of(message)  # the error type, in Latin too
     assert "je završena: Neispravno." in text_of(message)  # the status label, translated
 
 
@@ -171,7 +172,7 @@ def finished_run(world, request_a):
         status="failed",
         report={
             "valid": False,
-            "stats": {"rows": 120, "errors": 7},
+            "stats": {"rows": 120, "errors": 7, "warnings": 3},
             "error_counts": {"type-error": 5, "missing-cell": 2},
             "errors": [],
             "warnings": [],
@@ -195,7 +196,8 @@ def test_a_finished_validation_emails_the_uploader_with_the_report_link(
     assert smtp_sink.handler.recipients() == ["pa@example.org"]
     text = text_of(smtp_sink.messages[0])
     assert f"https://ddms.example/submissions/{submission.pk}/" in text
-    assert "type-error: 5" in text and "missing-cell: 2" in text and "120" in text
+    assert "Wrong kind of value: 5" in text and "Missing cell: 2" in text and "120" in text
+    assert "warnings: 3" in text
     assert "errors to fix" in subject_of(smtp_sink.messages[0])
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ddms_platform.tabular import report_errors
 from partnerships.choices import RequestState as S
 from partnerships.choices import RunStatus
 from partnerships.models import Submission
@@ -94,7 +95,7 @@ def test_the_command_line_exits_2_with_a_source_error_for_an_unusable_long_line(
         csv.field_size_limit(old)
     assert code == 2
     assert report["error_counts"] == {"source-error": 1}
-    assert "1000 characters" in report["errors"][0]["note"]
+    assert "1000 characters" in report_errors(report)[0]["note"]
 
 
 def test_the_worker_reads_the_files_with_the_requests_dialect(submit):
@@ -116,7 +117,7 @@ def test_a_foreign_key_to_the_observation_status_code_list_is_checked(submit):
     run = submit(b"district,status\nCentar,A\nCentar,Q\n", "s.csv", table_schema=schema)
     report = run.validation_run.report
     assert report["error_counts"] == {"foreign-key": 1}
-    assert report["errors"][0]["rowNumber"] == 3
+    assert report_errors(report)[0]["rowNumber"] == 3
 
 
 def test_a_file_of_one_ten_megabyte_line_is_a_report_not_a_traceback(tmp_path, capsys):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ddms_platform.tabular import report_to_csv_rows, validate
+from ddms_platform.tabular import report_errors, report_to_csv_rows, report_warnings, validate
 
 SCHEMA = {
     "fields": [
@@ -15,14 +15,14 @@ SCHEMA = {
 
 
 def errors_of(report):
-    return [(e["type"], e["rowNumber"], e["fieldName"]) for e in report["errors"]]
+    return [(e["type"], e["rowNumber"], e["fieldName"]) for e in report_errors(report)]
 
 
 def test_it_reports_type_error_for_non_integer(write):
     report = validate(write("id,name,value\n1,a,1\n2.5,b,2\n"), SCHEMA)
     # as in frictionless, an unparsable key also counts as an empty primary key
     assert report["error_counts"] == {"type-error": 1, "primary-key": 1}
-    error = report["errors"][0]
+    error = report_errors(report)[0]
     assert error["type"] == "type-error"
     assert (error["rowNumber"], error["fieldName"], error["fieldNumber"], error["cell"]) == (
         3,
@@ -40,7 +40,7 @@ def test_it_reports_type_error_for_non_integer(write):
 def test_it_reports_constraint_error_for_a_value_below_minimum(write):
     report = validate(write("id,name,value\n1,a,-1\n"), SCHEMA)
     assert errors_of(report) == [("constraint-error", 2, "value")]
-    assert report["errors"][0]["note"] == 'constraint "minimum" is "0"'
+    assert report_errors(report)[0]["note"] == 'constraint "minimum" is "0"'
 
 
 def test_it_reports_constraint_error_for_a_missing_required_value(write):
@@ -51,7 +51,7 @@ def test_it_reports_constraint_error_for_a_missing_required_value(write):
 def test_it_reports_primary_key_duplicates_across_chunks(write):
     rows = "".join(f"{i},n,1\n" for i in range(1, 9)) + "3,n,1\n"
     report = validate(write("id,name,value\n" + rows), SCHEMA, chunk_rows=2)
-    [error] = report["errors"]
+    [error] = report_errors(report)
     assert (error["type"], error["rowNumber"]) == ("primary-key", 10)
     assert error["note"] == "the same as in the row at position 4"
 
@@ -73,13 +73,13 @@ def test_it_counts_every_error_but_lists_only_max_errors(write):
     report = validate(write("id,name,value\n" + rows), SCHEMA, max_errors=10, chunk_rows=7)
     assert report["error_counts"] == {"type-error": 50, "primary-key": 50}
     assert report["stats"]["errors"] == 100
-    assert len(report["errors"]) == 10
-    assert [e["rowNumber"] for e in report["errors"]] == [2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
+    assert len(report_errors(report)) == 10
+    assert [e["rowNumber"] for e in report_errors(report)] == [2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
 
 
 def test_it_sorts_errors_by_row_then_field(write):
     report = validate(write("id,name,value\n1,toolong,-1\nx,ok,y\n"), SCHEMA)
-    assert [(e["rowNumber"], e["fieldNumber"]) for e in report["errors"]] == [
+    assert [(e["rowNumber"], e["fieldNumber"]) for e in report_errors(report)] == [
         (2, 2),
         (2, 3),
         (3, 1),
@@ -120,7 +120,7 @@ def test_it_renders_errors_and_warnings_as_csv_rows(write):
     rows = report_to_csv_rows(report)
     assert rows[0][:3] == ["severity", "type", "rowNumber"]
     assert rows[1][:5] == ["error", "type-error", "2", "1", "id"]
-    assert len(rows) == 1 + len(report["errors"]) + len(report["warnings"])
+    assert len(rows) == 1 + len(report_errors(report)) + len(report_warnings(report))
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import codecs
 
 import pytest
 
-from ddms_platform.tabular import validate
+from ddms_platform.tabular import report_errors, validate
 
 from .conftest import frictionless_report
 
@@ -244,7 +244,7 @@ def test_it_reports_the_same_rows_and_fields_as_frictionless(write):
     )
     assert isinstance(reference, frictionless.Report)
     ours = sorted(
-        (e["type"], e["rowNumber"], e["fieldNumber"]) for e in validate(path, schema)["errors"]
+        (e["type"], e["rowNumber"], e["fieldNumber"]) for e in report_errors(validate(path, schema))
     )
     assert ours == expected
 

@@ -196,7 +196,7 @@ def test_validation_report_shows_errors_by_row_and_column(pages, browse):
         .content.decode()
     )
     assert 'id="error-table"' in html
-    assert '<td class="num">3</td><td>year</td>' in html
+    assert "Row 3, column year" in html  # the plain-language message of an old-shape report
 
 
 def test_unpublished_knowledge_article_answers_404_to_the_public(pages, browse):

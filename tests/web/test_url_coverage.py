@@ -119,6 +119,14 @@ def _web_recipes() -> dict[str, Recipe]:
             {"target": "suspended"},
         ),
         "partnerships:request-create": Recipe("nsi_manager", "/nsi/requests/new/"),
+        "partnerships:request-template": Recipe(
+            "partner_a_user", lambda w: f"/requests/{w.request_a.pk}/template.xlsx"
+        ),
+        "partnerships:schema-library": Recipe("nsi_manager", "/nsi/schemas/"),
+        "partnerships:schema-builder": Recipe("nsi_manager", "/nsi/schemas/build/"),
+        "partnerships:schema-share": Recipe(
+            "nsi_manager", lambda w: f"/nsi/schemas/{w.schema_template.pk}/share/", "post"
+        ),
         "partnerships:knowledge-list": Recipe(None, "/knowledge/"),
         "partnerships:knowledge-detail": Recipe(None, "/knowledge/guide/"),
         "indicators:catalogue": Recipe(None, "/indicators/?q=EN"),
@@ -228,6 +236,7 @@ API_POST_ONLY = {
     "notification-retry",
     "publication-approve",
     "publication-pre-release-access",
+    "schematemplate-share",
     "publication-publish",
     "publication-revise",
     "publication-schedule",
@@ -263,6 +272,7 @@ API_OBJECTS = {
     "communicationplan-calendar": lambda w: w.pilot.communication_plans.first().pk,
     "agreement-download": lambda w: w.agreement_a.pk,
     **network_coverage.API_OBJECTS,
+    "schematemplate": lambda w: w.schema_template.pk,
 }
 
 # Routes nothing can answer 2xx/3xx for, with the reason.
@@ -306,9 +316,12 @@ def coverage_world(pages):
     from ddms_platform.notify.models import Notification
     from ddms_platform.notify.services import outbox_record
     from indicators.models import Observation, ObservationLoad
-    from partnerships.models import AgreementDocument, CaseStudy, Contact
+    from partnerships.models import AgreementDocument, CaseStudy, Contact, SchemaTemplate
 
     w = pages
+    w.schema_template = SchemaTemplate.objects.create(
+        owner=w.nsi, name="Households", table_schema={"fields": [{"name": "x"}]}
+    )
     w.contact = Contact.objects.create(organisation=w.partner_a, name="Ana")
     w.case_study = CaseStudy.objects.create(agreement=w.agreement_a, title="Lessons")
     w.observation = Observation.objects.create(

@@ -56,7 +56,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write(render_text(path, report))
         if _unusable(report):
-            raise UnusableInput(f"{path}: {report['errors'][0].get('note') or 'unusable file'}")
+            first = tabular.report_errors(report)[0]
+            raise UnusableInput(f"{path}: {first.get('note') or 'unusable file'}")
         if not report.get("valid"):
             raise CommandError("the file is not valid", returncode=EXIT_INVALID)
 
@@ -88,11 +89,11 @@ def render_text(path: Path, report: dict[str, Any]) -> str:
     ]
     for kind, count in report.get("error_counts", {}).items():
         lines.append(f"  {kind}: {count}")
-    for entry in report.get("errors", []):
+    for entry in tabular.report_errors(report):
         lines.append("  " + _place(entry) + f"{entry.get('type')}: {entry.get('message')}")
-    for entry in report.get("warnings", []):
+    for entry in tabular.report_warnings(report):
         lines.append("  " + _place(entry) + f"warning {entry.get('type')}: {entry.get('message')}")
-    shown = len(report.get("errors", []))
+    shown = len(tabular.report_errors(report))
     if stats.get("errors", 0) > shown:
         lines.append(f"  ... {stats['errors'] - shown} more errors not listed")
     return "\n".join(lines)
