@@ -52,10 +52,22 @@ class DataRequestFilter(ScopedFilterSet):
     requester = django_filters.NumberFilter(field_name="requester_id")
     agreement = django_filters.NumberFilter(field_name="agreement_id")
     pilot = django_filters.NumberFilter(field_name="pilot_id")
+    deliverable = django_filters.NumberFilter(field_name="deliverable_id")
+    period = django_filters.CharFilter()
 
     class Meta:
         model = DataRequest
-        fields = ["state", "direction", "overdue", "provider", "requester", "agreement", "pilot"]
+        fields = [
+            "state",
+            "direction",
+            "overdue",
+            "provider",
+            "requester",
+            "agreement",
+            "pilot",
+            "deliverable",
+            "period",
+        ]
 
     def filter_overdue(self, qs: QuerySet[DataRequest], name: str, value: bool | None) -> Any:
         if value is None:

@@ -41,6 +41,8 @@ class DataRequestSerializer(serializers.ModelSerializer):
             "dialect",
             "frequency",
             "due_on",
+            "deliverable",
+            "period",
             "state",
             "is_overdue",
             "next_states",
