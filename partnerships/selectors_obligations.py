@@ -231,3 +231,15 @@ def progress_for(agreement: Agreement, *, today: dt.date | None = None) -> Progr
 
 
 PROGRESS_LABELS = dict(ProgressStatus.choices)
+
+
+def agreement_deliverables(user: Any, agreement: Agreement) -> list[dict[str, Any]]:
+    """The agreement's deliverables the user may see, each with its classified periods."""
+    deliverables = list(deliverable_list(user).filter(agreement=agreement))
+    periods: dict[int, list[PeriodRow]] = {d.pk: [] for d in deliverables}
+    for row, _values in period_rows(user, agreement_id=agreement.pk):
+        periods.setdefault(row.deliverable_id, []).append(row)
+    return [
+        {"deliverable": d, "periods": sorted(periods[d.pk], key=lambda p: p.period, reverse=True)}
+        for d in deliverables
+    ]

@@ -1,5 +1,5 @@
 """Back-office of the partnerships app; every save and action goes through the services."""
 
-from . import agreements, communication, pilots, registry, requests
+from . import agreements, communication, obligations, pilots, registry, requests
 
-__all__ = ["agreements", "communication", "pilots", "registry", "requests"]
+__all__ = ["agreements", "communication", "obligations", "pilots", "registry", "requests"]

@@ -514,3 +514,42 @@ def progress_check(*, today: dt.date | None = None) -> int:
             )
         marked += 1
     return marked
+
+
+# --- per-NSI ladder -------------------------------------------------------------------------
+
+POLICY_FIELDS = ("reminder_days_before", "managers_after", "coordinator_after")
+
+
+def _check_policy(policy: EscalationPolicy) -> None:
+    if policy.nsi.kind not in NSI_KINDS:
+        message = "An escalation ladder belongs to an NSI or one of its regional offices."
+        raise DomainError(message, code="invalid", fields={"nsi": [message]})
+    if policy.coordinator_after <= policy.managers_after:
+        message = "The coordinator is told after the partner's managers."
+        raise DomainError(message, code="invalid", fields={"coordinator_after": [message]})
+
+
+def escalation_policy_create(*, actor: Any, nsi: Organisation, **fields: Any) -> EscalationPolicy:
+    """Set an NSI's own escalation ladder (NSI staff)."""
+    require_nsi_staff(actor)
+    policy = EscalationPolicy(nsi=nsi)
+    with transaction.atomic():
+        apply_fields(policy, fields, POLICY_FIELDS, save=False, check=_check_policy)
+        policy.save()
+        record_create(actor=actor, action="escalation_policy.create", obj=policy)
+    return policy
+
+
+def escalation_policy_update(
+    *, policy: EscalationPolicy, actor: Any, data: Mapping[str, Any]
+) -> EscalationPolicy:
+    """Change an NSI's escalation ladder; audited."""
+    require_nsi_staff(actor)
+    with transaction.atomic():
+        locked = EscalationPolicy.objects.select_for_update().get(pk=policy.pk)
+        before, after = apply_fields(locked, data, POLICY_FIELDS, check=_check_policy)
+        record_change(
+            actor=actor, action="escalation_policy.update", obj=locked, before=before, after=after
+        )
+    return locked

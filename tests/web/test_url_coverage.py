@@ -116,6 +116,12 @@ def _web_recipes() -> dict[str, Recipe]:
             {"target": "suspended"},
         ),
         "partnerships:request-create": Recipe("nsi_manager", "/nsi/requests/new/"),
+        "partnerships:agreement-progress": Recipe(
+            "partner_a_user",
+            lambda w: f"/agreements/{w.agreement_a.pk}/progress/",
+            "post",
+            {"summary": "Delivered every month."},
+        ),
         "partnerships:knowledge-list": Recipe(None, "/knowledge/"),
         "partnerships:knowledge-detail": Recipe(None, "/knowledge/guide/"),
         "indicators:catalogue": Recipe(None, "/indicators/?q=EN"),
@@ -219,6 +225,7 @@ API_OBJECTS = {
     "pilot-monitoring": lambda w: w.pilot.pk,
     "communicationplan-calendar": lambda w: w.pilot.communication_plans.first().pk,
     "agreement-download": lambda w: w.agreement_a.pk,
+    "deliverable": lambda w: w.deliverable.pk,
 }
 
 # Routes nothing can answer 2xx/3xx for, with the reason.
@@ -262,11 +269,19 @@ def coverage_world(pages):
     from ddms_platform.notify.models import Notification
     from ddms_platform.notify.services import outbox_record
     from indicators.models import Observation, ObservationLoad
-    from partnerships.models import AgreementDocument, CaseStudy, Contact
+    from partnerships.models import AgreementDocument, CaseStudy, Contact, Deliverable
 
     w = pages
     w.contact = Contact.objects.create(organisation=w.partner_a, name="Ana")
     w.case_study = CaseStudy.objects.create(agreement=w.agreement_a, title="Lessons")
+    w.deliverable = Deliverable.objects.create(
+        agreement=w.agreement_a,
+        provider=w.partner_a,
+        title="Consumption",
+        purpose="Energy",
+        frequency="monthly",
+        first_period="2026-01",
+    )
     w.observation = Observation.objects.create(
         indicator=w.indicator,
         territory=w.territory,
