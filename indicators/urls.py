@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/<str:code>/subscribe/", views.indicator_subscribe, name="indicator-subscribe"),
     path("releases/", views.release_calendar, name="release-calendar"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
+    path("portal/value/", views.partner_value, name="partner-value"),
     path("city/", views.city_dashboard, name="city-dashboard"),
     path("city/data-needs/", views.data_need_create, name="data-need-create"),
     path("nsi/publications/new/", views.publication_create, name="publication-create"),

@@ -287,3 +287,11 @@ def publication_schedule(request: HttpRequest, pk: int) -> HttpResponse:
             release_at=form.cleaned_data["release_at"],
         )
     return redirect(reverse("indicators:publication-detail", args=[pk]))
+
+
+@login_required
+def partner_value(request: HttpRequest) -> HttpResponse:
+    """What my organisation's data fed: releases, indicators, targets, subscribers, downloads."""
+    from .selectors.partner_value import partner_value as values_for
+
+    return render(request, "indicators/partner_value.html", {"values": values_for(request.user)})

@@ -46,6 +46,7 @@ from ..selectors.open_data import (
     series_rows,
 )
 from ..selectors.publications import calendar_entries, public_version
+from ..services.downloads import download_count
 from . import serializers
 
 FILTER_PARAMS = [
@@ -199,6 +200,7 @@ class DownloadView(OpenDataView):
             stream = tee_to_cache("download", etag, self._stream(fmt, filters, now, indicator))
         if not_modified(request, etag, last):
             return not_modified_response(etag, last)  # type: ignore[no-any-return]
+        download_count(codes)  # a cache counter: no database write on this path
         name = f"{codes[0]}.sdmx.csv" if fmt == "sdmx.csv" else f"observations.{fmt}"
         content: Iterable[bytes] = [body] if body is not None else (stream or iter(()))
         response = StreamingHttpResponse(content, content_type=content_type)

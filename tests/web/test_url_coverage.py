@@ -116,6 +116,7 @@ def _web_recipes() -> dict[str, Recipe]:
             {"target": "suspended"},
         ),
         "partnerships:request-create": Recipe("nsi_manager", "/nsi/requests/new/"),
+        "indicators:partner-value": Recipe("partner_a_user", "/portal/value/"),
         "partnerships:agreement-progress": Recipe(
             "partner_a_user",
             lambda w: f"/agreements/{w.agreement_a.pk}/progress/",
