@@ -14,17 +14,20 @@ class IndicatorsConfig(AppConfig):
         from partnerships.demo import register_demo_loader
         from partnerships.plausibility import register_previous_values
         from partnerships.references import register_code_lists
+        from partnerships.selectors_obligations import register_indicator_measures
 
         from . import dashboards, demo
         from .code_lists import code_list_keys
         from .notifications import register_handlers
         from .plausibility import previous_published_values
+        from .selectors.partner_value import published_measures
 
         register_handlers()
         register_previous_values(previous_published_values)
         register_demo_loader(demo.load)
         register_overview_section("releases", lambda user: dashboards.release_plan(user)[:20])
         register_code_lists(code_list_keys)
+        register_indicator_measures(published_measures)
         register_visibility()
         _watch_public_content()
 

@@ -243,3 +243,40 @@ def agreement_deliverables(user: Any, agreement: Agreement) -> list[dict[str, An
         {"deliverable": d, "periods": sorted(periods[d.pk], key=lambda p: p.period, reverse=True)}
         for d in deliverables
     ]
+
+
+# --- case-study objectives measured -------------------------------------------------------
+# The indicators app tells what was published for indicator codes (this app never imports
+# it): code -> {"name", "periods", "releases", "latest_period"}; registered from its ready().
+IndicatorMeasures = Any
+_indicator_measures: list[IndicatorMeasures] = []
+
+
+def register_indicator_measures(provider: IndicatorMeasures) -> None:
+    """Install the function that counts what was published for a list of indicator codes."""
+    _indicator_measures[:] = [provider]
+
+
+def objective_measures(user: Any, case_study: Any) -> list[dict[str, Any]]:
+    """Each objective of a case study with the figures that measure it, beside the narrative:
+    periods delivered of its deliverables, figures published of its indicators."""
+    objectives = list(case_study.objectives.prefetch_related("deliverables"))
+    deliverable_ids = {d.pk for o in objectives for d in o.deliverables.all()}
+    by_deliverable = (
+        {r.key: r for r in completeness(user, deliverable_id__in=sorted(deliverable_ids))}
+        if deliverable_ids
+        else {}
+    )
+    codes = sorted({c for o in objectives for c in o.indicator_codes})
+    published = _indicator_measures[0](codes) if codes and _indicator_measures else {}
+    return [
+        {
+            "objective": o,
+            "deliverables": [
+                {"deliverable": d, "figures": by_deliverable.get(d.pk)}
+                for d in o.deliverables.all()
+            ],
+            "indicators": [{"code": c, **published.get(c, {})} for c in o.indicator_codes],
+        }
+        for o in objectives
+    ]

@@ -112,3 +112,28 @@ def partner_value(user: Any, *, now: dt.datetime | None = None) -> list[Delivera
                 months[month] += count
         value.downloads = sorted(months.items())
     return list(values.values())
+
+
+def published_measures(codes: list[str], *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Per indicator code: its name, the periods and releases published, the latest period."""
+    from django.db.models import Max
+
+    rows = (
+        ReleasedObservation.objects.filter(released_q(now or timezone.now(), "publication__"))
+        .filter(indicator_code__in=codes)
+        .values("indicator_code", "indicator__name_en")
+        .annotate(
+            periods=Count("period", distinct=True),
+            releases=Count("publication", distinct=True),
+            latest_period=Max("period"),
+        )
+    )
+    return {
+        row["indicator_code"]: {
+            "name": row["indicator__name_en"],
+            "periods": row["periods"],
+            "releases": row["releases"],
+            "latest_period": row["latest_period"],
+        }
+        for row in rows
+    }

@@ -19,6 +19,7 @@ from ddms_platform.web.helpers import call_service
 from .. import dashboards
 from .. import selectors_obligations as obligations
 from ..models import Agreement
+from ..selectors import case_study_list
 from ..services.obligations import progress_report_add
 
 
@@ -46,6 +47,10 @@ def agreement_obligations(request: HttpRequest, agreement: Agreement) -> dict[st
         "progress": obligations.progress_for(agreement),
         "can_report": can_report_progress(request.user, agreement),
         "progress_form": ProgressReportForm(),
+        "case_studies": [
+            {"case_study": case, "objectives": obligations.objective_measures(request.user, case)}
+            for case in case_study_list(request.user).filter(agreement=agreement)
+        ],
     }
 
 
