@@ -135,7 +135,7 @@ def period_rows(
         .annotate(first_upload=Subquery(first_upload), first_status=Subquery(first_status))
         .order_by("deliverable_id", "period")
     )
-    result = []
+    result: list[tuple[PeriodRow, dict[str, Any]]] = []
     for values in qs.values(
         "pk",
         "period",
@@ -172,7 +172,7 @@ def period_rows(
             status,
             first_try,
         )
-        result.append((row, values))
+        result.append((row, dict(values)))
     return result
 
 

@@ -87,7 +87,7 @@ class DeliverableViewSet(ServiceViewSet):
 class CompletenessSerializer(serializers.Serializer):
     group = serializers.CharField()
     key = serializers.IntegerField()
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     expected = serializers.IntegerField()
     delivered = serializers.IntegerField()
     on_time = serializers.IntegerField()
@@ -123,7 +123,7 @@ class CompletenessViewSet(viewsets.ViewSet):
             raise DomainError(
                 f"group must be one of {', '.join(selectors.GROUPS)}.", fields={"group": [group]}
             )
-        filters = {}
+        filters: dict[str, Any] = {}
         for name, lookup in _FILTERS.items():
             raw = request.query_params.get(name)
             if raw is None:

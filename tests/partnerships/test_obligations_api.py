@@ -141,7 +141,7 @@ def test_completeness_by_partner_through_the_api(world, api, django_assert_num_q
     client.get("/api/v1/completeness/?group=partner")  # warm the per-user membership cache
     with django_assert_num_queries(1):
         response = client.get("/api/v1/completeness/?group=partner")
-    rows = {r["label"]: r for r in response.json()}
+    rows = {r["name"]: r for r in response.json()}
     assert set(rows) == {"Power Company", "University"}
     assert rows["University"]["expected"] >= 1
 
@@ -149,7 +149,7 @@ def test_completeness_by_partner_through_the_api(world, api, django_assert_num_q
 def test_completeness_is_scoped_and_checks_its_parameters(world, api):
     completeness_fixture(world)
     assert [
-        r["label"]
+        r["name"]
         for r in api(world.partner_b_user).get("/api/v1/completeness/?group=partner").json()
     ] == ["University"]
     assert api(world.outsider).get("/api/v1/completeness/").json() == []
