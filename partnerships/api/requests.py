@@ -26,6 +26,7 @@ from ddms_platform.core.storage import stored_file_response
 from ddms_platform.tabular import report_to_csv_rows
 
 from .. import selectors_requests as selectors
+from ..selectors_obligations import escalation_steps
 from ..choices import RequestDirection, RequestState, RunStatus
 from ..models import DataRequest, Submission
 from ..services import requests as services
@@ -34,6 +35,7 @@ from .requests_serializers import (
     DataRequestCreateSerializer,
     DataRequestSerializer,
     DataRequestUpdateSerializer,
+    EscalationStepSerializer,
     FulfilmentSerializer,
     ReasonSerializer,
     RequestCommentSerializer,
@@ -193,6 +195,13 @@ class DataRequestViewSet(
             return Response(RequestCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = obj.comments.select_related("author")
         return Response(RequestCommentSerializer(comments, many=True).data)
+
+    @extend_schema(responses=EscalationStepSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def escalation(self, request: Request, pk: str | None = None) -> Response:
+        """The escalation ladder's steps taken for this request, oldest first."""
+        steps = escalation_steps(self.get_object())
+        return Response(EscalationStepSerializer(steps, many=True).data)
 
     @extend_schema(methods=["GET"], responses=SubmissionSerializer(many=True))
     @extend_schema(

@@ -156,3 +156,18 @@ def test_completeness_is_scoped_and_checks_its_parameters(world, api):
     assert api(world.nsi_manager).get("/api/v1/completeness/?group=city").status_code == 400
     assert api(world.nsi_manager).get("/api/v1/completeness/?agreement=x").status_code == 400
     assert api(None).get("/api/v1/completeness/").status_code in (401, 403)
+
+
+def test_a_requests_escalation_steps_through_the_api(world, api):
+    from partnerships.services.obligations import escalation_run
+    from tests.factories import DataRequestFactory
+
+    request = DataRequestFactory(
+        requester=world.nsi, provider=world.partner_a, state="sent", due_on=dt.date(2026, 2, 12)
+    )
+    escalation_run(today=dt.date(2026, 3, 2))
+    rows = api(world.partner_a_user).get(f"/api/v1/data-requests/{request.pk}/escalation/").json()
+    assert [r["step"] for r in rows] == ["managers", "coordinator"]
+    assert rows[1]["people_told"] == 1  # the NSI's manager
+    forbidden = api(world.partner_b_user).get(f"/api/v1/data-requests/{request.pk}/escalation/")
+    assert forbidden.status_code == 404
