@@ -26,9 +26,9 @@ from ddms_platform.core.storage import stored_file_response
 from ddms_platform.tabular import report_to_csv_rows
 
 from .. import selectors_requests as selectors
-from ..selectors_obligations import escalation_steps
 from ..choices import RequestDirection, RequestState, RunStatus
 from ..models import DataRequest, Submission
+from ..selectors_obligations import escalation_steps
 from ..services import requests as services
 from ..services.submissions import UploadTooLarge, submission_upload
 from .requests_serializers import (
