@@ -61,6 +61,9 @@ DELIVERABLE_FIELDS = (
     "contact",
     "is_active",
 )
+# Bounds on first and last periods: a typo (1026 for 2026) must not create a thousand years of
+# requests.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 PERIOD_OPENED = "request.period_opened"
 ESCALATED = "request.escalated"
 AGREEMENT_EXPIRED = "agreement.expired"
@@ -93,6 +96,9 @@ def _check_deliverable(deliverable: Deliverable) -> None:
             period_index(deliverable.frequency, value)
         except (ValueError, KeyError) as exc:
             raise DomainError(str(exc), code="invalid", fields={name: [str(exc)]}) from exc
+        if not MIN_YEAR <= int(value[:4]) <= MAX_YEAR:
+            message = f"A period between {MIN_YEAR} and {MAX_YEAR}, please."
+            raise DomainError(message, code="invalid", fields={name: [message]})
     if deliverable.last_period and period_index(
         deliverable.frequency, deliverable.last_period
     ) < period_index(deliverable.frequency, deliverable.first_period):
@@ -127,6 +133,12 @@ def deliverable_update(
     require_nsi_staff(actor)
     with transaction.atomic():
         locked = Deliverable.objects.select_for_update().get(pk=deliverable.pk)
+        if (
+            data.get("frequency", locked.frequency) != locked.frequency
+            and locked.data_requests.exists()
+        ):
+            message = "The frequency cannot change once periods were requested."
+            raise DomainError(message, code="invalid", fields={"frequency": [message]})
         before, after = apply_fields(locked, data, DELIVERABLE_FIELDS, check=_check_deliverable)
         record_change(
             actor=actor, action="deliverable.update", obj=locked, before=before, after=after

@@ -60,6 +60,7 @@ def test_a_partner_cannot_create_a_deliverable(world, api):
     ("overrides", "field"),
     [
         ({"first_period": "2026-Q1"}, "first_period"),
+        ({"first_period": "1026-01"}, "first_period"),
         ({"last_period": "2025-12"}, "last_period"),
         ({"provider": "partner_b"}, "provider"),
         ({"table_schema": {"fields": "nope"}}, "table_schema"),
@@ -171,3 +172,15 @@ def test_a_requests_escalation_steps_through_the_api(world, api):
     assert rows[1]["people_told"] == 1  # the NSI's manager
     forbidden = api(world.partner_b_user).get(f"/api/v1/data-requests/{request.pk}/escalation/")
     assert forbidden.status_code == 404
+
+
+def test_the_frequency_is_fixed_once_periods_were_requested(world, api):
+    deliverable = make_deliverable(world, first_period="2026-01")
+    periods_generate(today=dt.date(2026, 1, 2))
+    response = api(world.nsi_manager).patch(
+        f"/api/v1/deliverables/{deliverable.pk}/",
+        {"frequency": "quarterly", "first_period": "2026-Q1"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "frequency" in str(response.json())
