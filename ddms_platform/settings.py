@@ -398,6 +398,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
         "args": ("weekly",),
     },
+    # Each deliverable's period request, created on the period's first day (catches up).
+    "partnerships-generate-periods": {
+        "task": "partnerships.generate_periods",
+        "schedule": crontab(hour=0, minute=15),
+    },
+    # Open-data download counters, from the cache into the monthly counts.
+    "indicators-flush-download-counts": {
+        "task": "indicators.flush_download_counts",
+        "schedule": 300.0,
+    },
     "partnerships-daily-reminders": {
         "task": "partnerships.send_reminders",
         "schedule": crontab(hour=6, minute=30),
@@ -441,7 +451,18 @@ DDMS_NOTIFY_RETRY_MAX_SECONDS = env_int("DDMS_NOTIFY_RETRY_MAX_SECONDS", 6 * 360
 DDMS_NOTIFY_SENDING_LEASE_SECONDS = env_int("DDMS_NOTIFY_SENDING_LEASE_SECONDS", 600, minimum=0)
 DDMS_OUTBOX_STALE_SECONDS = env_int("DDMS_OUTBOX_STALE_SECONDS", 300, minimum=0)
 # Daily reminders: requests due within this many days (and overdue ones) remind the provider.
-DDMS_REMINDER_DAYS = env_int("DDMS_REMINDER_DAYS", 3, minimum=0)
+# The escalation ladder in working days (an NSI's EscalationPolicy overrides these): a
+# reminder N days before the due date, the partner's managers M days overdue, the NSI
+# coordinator K days overdue. See docs/requests.md.
+DDMS_ESCALATION_REMINDER_DAYS = env_int("DDMS_ESCALATION_REMINDER_DAYS", 3, minimum=0)
+DDMS_ESCALATION_MANAGERS_AFTER = env_int("DDMS_ESCALATION_MANAGERS_AFTER", 2, minimum=1)
+DDMS_ESCALATION_COORDINATOR_AFTER = env_int("DDMS_ESCALATION_COORDINATOR_AFTER", 5, minimum=1)
+# Traffic light of completeness (share of expected periods delivered) and timeliness (share
+# delivered by the due date), in per cent: green at or above GREEN, red below RED.
+DDMS_COMPLETENESS_GREEN = env_int("DDMS_COMPLETENESS_GREEN", 90, minimum=0)
+DDMS_COMPLETENESS_RED = env_int("DDMS_COMPLETENESS_RED", 60, minimum=0)
+DDMS_TIMELINESS_GREEN = env_int("DDMS_TIMELINESS_GREEN", 80, minimum=0)
+DDMS_TIMELINESS_RED = env_int("DDMS_TIMELINESS_RED", 50, minimum=0)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DDMS_DEV)

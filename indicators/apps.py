@@ -15,11 +15,13 @@ class IndicatorsConfig(AppConfig):
         from partnerships.plausibility import register_previous_values
         from partnerships.references import register_code_list_labels, register_code_lists
         from partnerships.schema_sources import register_indicator_schema
+        from partnerships.selectors_obligations import register_indicator_measures
 
         from . import dashboards, demo, demo_network, demo_sharing, request_schemas
         from .code_lists import code_list_keys, code_list_labels
         from .notifications import register_handlers
         from .plausibility import indicator_tolerance, previous_published_values, territory_children
+        from .selectors.partner_value import published_measures
 
         register_handlers()
         register_previous_values(
@@ -33,6 +35,7 @@ class IndicatorsConfig(AppConfig):
         register_code_lists(code_list_keys)
         register_code_list_labels(code_list_labels)
         register_indicator_schema(request_schemas.schema_for_code)
+        register_indicator_measures(published_measures)
         register_visibility()
         _watch_public_content()
 

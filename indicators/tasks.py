@@ -20,3 +20,11 @@ def load_submission(load_id: int) -> None:
 def publish_due_releases_task() -> list[int]:
     """Release every scheduled publication whose time has come (runs every minute)."""
     return publish_due_releases()
+
+
+@shared_task(name="indicators.flush_download_counts", ignore_result=True)
+def flush_download_counts() -> int:
+    """Every five minutes: open-data download counters from the cache into the database."""
+    from .services.downloads import download_counts_flush
+
+    return download_counts_flush()

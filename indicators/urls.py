@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("releases/", views.release_calendar, name="release-calendar"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
+    path("portal/value/", views.partner_value, name="partner-value"),
     path("city/", views.city_dashboard, name="city-dashboard"),
     path("city/data-needs/", views.data_need_create, name="data-need-create"),
     path("nsi/publishing-policy/", desk.publishing_policy, name="publishing-policy"),

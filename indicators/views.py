@@ -311,3 +311,11 @@ def data_need_create(request: HttpRequest) -> HttpResponse:
     if form.errors:
         return render(request, "indicators/data_need.html", {"form": form}, status=400)
     return redirect(reverse("indicators:city-dashboard"))
+
+
+@login_required
+def partner_value(request: HttpRequest) -> HttpResponse:
+    """What my organisation's data fed: releases, indicators, targets, subscribers, downloads."""
+    from .selectors.partner_value import partner_value as values_for
+
+    return render(request, "indicators/partner_value.html", {"values": values_for(request.user)})

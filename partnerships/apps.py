@@ -24,7 +24,7 @@ def register_visibility() -> None:
 
     from ddms_platform.core.scoping import register_visible
 
-    from . import models, selectors, selectors_requests, selectors_schemas
+    from . import models, selectors, selectors_obligations, selectors_requests, selectors_schemas
 
     register_visible(models.Country, lambda user: selectors.country_list())
     register_visible(get_user_model(), selectors.user_list)
@@ -42,5 +42,6 @@ def register_visibility() -> None:
         (models.DataRequest, selectors_requests.requests_visible_to),
         (models.Submission, selectors_requests.submissions_visible_to),
         (models.SchemaTemplate, selectors_schemas.schema_templates_visible),
+        (models.Deliverable, selectors_obligations.deliverable_list),
     ):
         register_visible(model, selector)

@@ -153,3 +153,21 @@ class RunStatus(models.TextChoices):
     PASSED = "passed", _("Passed")
     FAILED = "failed", _("Failed")
     ERROR = "error", _("Error")
+
+
+class DeliverableFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class EscalationStepKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder before the due date")
+    MANAGERS = "managers", _("Partner's managers")
+    COORDINATOR = "coordinator", _("NSI coordinator")
+
+
+class ProgressStatus(models.TextChoices):
+    GREEN = "green", _("Reported")
+    YELLOW = "yellow", _("A year late")
+    RED = "red", _("Two years late")

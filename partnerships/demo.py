@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import demo_requests, demo_schemas, services
+from . import demo_obligations, demo_requests, demo_schemas, services
 from .choices import AgreementState
 from .models import (
     Agreement,
@@ -417,6 +417,7 @@ REGISTRY_LOADERS: list[DemoLoader] = [
     load_knowledge_base,
     demo_requests.load,
     demo_schemas.load,
+    demo_obligations.load,
 ]
 # Loaders of the apps above this one (indicators), registered from their AppConfig.ready():
 # each runs after the registry's, with the same DemoContext (ctx.orgs, ctx.users, ctx.objects),

@@ -251,6 +251,43 @@ def agreement_context(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
+# --- request.period_opened and request.escalated (services/obligations.py) -------------------
+
+
+def period_context(event: OutboxEvent) -> dict[str, Any]:
+    """The request's context plus its period."""
+    return request_context(event) | {"period": event.payload.get("period", "")}
+
+
+def escalation_recipients(event: OutboxEvent) -> Iterator[Recipient]:
+    """The users the step named when it was taken, in the language of their membership."""
+    user_ids = [int(u) for u in event.payload.get("user_ids") or []]
+    request = _request(event)
+    if request is None or not user_ids:
+        return
+    # The membership nearest the request speaks for the user: the provider's, then the
+    # requester's, then any other.
+    preference = {request.provider_id: 0, request.requester_id: 1}
+    rows = (
+        Membership.objects.filter(user_id__in=user_ids, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user_id", "user__email", "language", "organisation_id")
+    )
+    best: dict[int, tuple[int, str, str]] = {}
+    for user_id, email, language, org_id in rows:
+        rank = preference.get(org_id, 2)
+        if user_id not in best or rank < best[user_id][0]:
+            best[user_id] = (rank, email, language)
+    for user_id in sorted(best):
+        _rank, email, language = best[user_id]
+        yield Recipient(key=f"user:{user_id}", email=email, user_id=user_id, language=language)
+
+
+def escalation_context(event: OutboxEvent) -> dict[str, Any]:
+    """The request's context plus the ladder step."""
+    return request_context(event) | {"step": event.payload.get("step", "")}
+
+
 def register_handlers() -> None:
     """Tell notify who hears of this app's events."""
     register("request.transitioned", recipients=request_recipients, context=request_context)
@@ -264,3 +301,6 @@ def register_handlers() -> None:
     register("submission.uploaded", recipients=request_recipients, context=upload_context)
     register("validation.finished", recipients=validation_recipients, context=validation_context)
     register("agreement.ending", recipients=agreement_recipients, context=agreement_context)
+    register("agreement.expired", recipients=agreement_recipients, context=agreement_context)
+    register("request.period_opened", recipients=request_recipients, context=period_context)
+    register("request.escalated", recipients=escalation_recipients, context=escalation_context)

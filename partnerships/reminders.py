@@ -1,25 +1,23 @@
-"""Daily reminders: agreements nearing their end, requests due soon or overdue.
+"""Daily reminders: agreements nearing their end, the escalation ladder of open requests,
+agreements past their end, partnerships whose self-report is two years late.
 
 Each reminder is an outbox event with an idempotency key, so running the job twice (or on
 two beat hosts) records it once: `agreement.ending` once per agreement and end date,
-`request.due_soon` and `request.transitioned` with `to="overdue"` at most once per request
-and day.
+`request.escalated` once per request and ladder step (services/obligations.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from ddms_platform.notify.services import outbox_record_once
 
 from .choices import AgreementState
-from .models import Agreement, DataRequest
-from .models.requests import OPEN_REQUEST_STATES
-from .notifications import DUE_SOON, OVERDUE
+from .models import Agreement
+from .services.obligations import agreements_expire, escalation_run, progress_check
 
 RUNNING_AGREEMENTS = (AgreementState.SIGNED, AgreementState.ACTIVE)
 
@@ -53,42 +51,12 @@ def agreement_reminders_record(*, today: dt.date) -> int:
     return recorded
 
 
-def request_reminders_record(*, today: dt.date) -> int:
-    """Due-soon and overdue reminders for open requests, at most one per request per day."""
-    horizon = today + dt.timedelta(days=settings.DDMS_REMINDER_DAYS)
-    requests = (
-        DataRequest.objects.filter(state__in=OPEN_REQUEST_STATES, due_on__lte=horizon)
-        .only("pk", "due_on", "state")
-        .order_by("due_on", "pk")
-    )
-    recorded = 0
-    for request in requests.iterator():
-        assert request.due_on is not None  # filtered above
-        overdue = request.due_on < today
-        payload = {
-            "request_id": request.pk,
-            "due_on": request.due_on.isoformat(),
-            "date": today.isoformat(),
-        }
-        if overdue:
-            # "overdue" is derived, not a state: the event says so without moving the request.
-            payload |= {"from": request.state, "to": OVERDUE, "actor_id": None, "reason": ""}
-        kind = "request.transitioned" if overdue else DUE_SOON
-        with transaction.atomic():
-            event = outbox_record_once(
-                key=f"{'request.overdue' if overdue else DUE_SOON}:{request.pk}:{today}",
-                kind=kind,
-                obj=request,
-                payload=payload,
-            )
-        recorded += event is not None
-    return recorded
-
-
 def reminders_record(*, today: dt.date | None = None) -> dict[str, int]:
     """The daily job: record every reminder due today (idempotent)."""
     today = today or timezone.localdate()
     return {
         "agreements": agreement_reminders_record(today=today),
-        "requests": request_reminders_record(today=today),
+        "requests": escalation_run(today=today),
+        "expired": agreements_expire(today=today),
+        "inactive": progress_check(today=today),
     }

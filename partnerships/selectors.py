@@ -147,7 +147,9 @@ def agreement_history(agreement: Agreement) -> QuerySet[AuditEntry]:
 def case_study_list(user: Any) -> QuerySet[CaseStudy]:
     """Case studies of the agreements the user may see."""
     return scope_to_orgs(
-        CaseStudy.objects.select_related("agreement").prefetch_related("objectives"),
+        CaseStudy.objects.select_related("agreement").prefetch_related(
+            "objectives", "objectives__deliverables"
+        ),
         user,
         *(f"agreement__{p}" for p in AGREEMENT_PATHS),
     )

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from .views import knowledge, nsi, portal, schemas
+from .views import knowledge, nsi, obligations, portal, schemas
 
 app_name = "partnerships"
 
 urlpatterns = [
     path("portal/", portal.portal, name="portal"),
     path("agreements/<int:pk>/", portal.agreement_detail, name="agreement-detail"),
+    path(
+        "agreements/<int:pk>/progress/", obligations.agreement_progress, name="agreement-progress"
+    ),
     path("requests/<int:pk>/", portal.request_detail, name="request-detail"),
     path("requests/<int:pk>/acknowledge/", portal.request_acknowledge, name="request-acknowledge"),
     path("requests/<int:pk>/decline/", portal.request_decline, name="request-decline"),

@@ -53,6 +53,7 @@ from ..selectors.open_data import (
     series_rows,
 )
 from ..selectors.publications import calendar_entries, public_version
+from ..services.downloads import download_count
 from . import serializers
 
 FILTER_PARAMS = [
@@ -218,6 +219,7 @@ class DownloadView(OpenDataView):
             stream = tee_to_cache("download", etag, self._stream(fmt, filters, now, indicator))
         if not_modified(request, etag, last):
             return not_modified_response(etag, last)  # type: ignore[no-any-return]
+        download_count(codes)  # a cache counter: no database write on this path
         name = (
             f"{codes[0].replace(':', '_')}.sdmx.csv" if fmt == "sdmx.csv" else f"observations.{fmt}"
         )

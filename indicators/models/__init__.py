@@ -1,5 +1,6 @@
 """Indicators domain models (DESIGN.md §2, indicators)."""
 
+from .downloads import DownloadCount
 from .indicators import Indicator
 from .network import ComparabilityGroup, IndicatorAdoption, KitImport
 from .observations import Observation, ObservationLoad
@@ -17,6 +18,7 @@ __all__ = [
     "ComparabilityGroup",
     "IndicatorAdoption",
     "KitImport",
+    "DownloadCount",
     "Indicator",
     "Observation",
     "ObservationLoad",

@@ -22,7 +22,7 @@ from partnerships.models import Submission
 from ..choices import ObsStatus
 from ..models import Indicator, Observation, ObservationLoad, Territory
 from ..models.observations import VALUE_DECIMALS, VALUE_DIGITS
-from ..periods import dims_key, parse_period
+from ..periods import dims_key, parse_period, period_bound
 from .four_eyes import request_accepted_by, require_second_pair
 from .reading import open_table
 
@@ -55,14 +55,18 @@ class Mapping:
     count: str | None = None
     # The NSI confirms that values without a count are safe to release (audited).
     confirm_without_count: bool = False
+    # The period of the deliverable's request the submission answers ("" for a one-off): it
+    # fills a missing period column, and every row's period must fall inside it.
+    request_period: str = ""
 
     @classmethod
-    def parse(cls, raw: Any, indicator: Indicator) -> Mapping:
+    def parse(cls, raw: Any, indicator: Indicator, *, request_period: str = "") -> Mapping:
         """Check the mapping's shape against the indicator's dimensions."""
         if not isinstance(raw, dict):
             raise DomainError("The mapping must be an object.", code="invalid_mapping")
         unknown = sorted(set(raw) - MAPPING_KEYS)
-        missing = sorted({"territory", "period", "value"} - set(raw))
+        required = {"territory", "value"} | (set() if request_period else {"period"})
+        missing = sorted(required - set(raw))
         if unknown or missing:
             raise DomainError(
                 "The mapping is incomplete or has unknown keys.",
@@ -93,12 +97,13 @@ class Mapping:
             )
         parsed = cls(
             territory=raw["territory"],
-            period=raw["period"],
+            period=raw.get("period") or "",
             value=raw["value"],
             dimensions=dict(dims),
             status=raw.get("status") or None,
             count=raw.get("count") or None,
             confirm_without_count=confirm,
+            request_period=request_period,
         )
         if indicator.min_cell_count is not None and not parsed.count and not confirm:
             raise DomainError(
@@ -112,7 +117,9 @@ class Mapping:
 
     def columns(self) -> list[tuple[str, str]]:
         """(role, column) pairs, for the unknown-column check."""
-        pairs = [("territory", self.territory), ("period", self.period), ("value", self.value)]
+        pairs = [("territory", self.territory), ("value", self.value)]
+        if self.period:
+            pairs.insert(1, ("period", self.period))
         pairs += [(f"dimensions.{d}", c) for d, c in self.dimensions.items()]
         pairs += [(k, c) for k, c in (("status", self.status), ("count", self.count)) if c]
         return pairs
@@ -195,12 +202,31 @@ def _prepare(
     bad = territory_id.isna()
     errors.add(rownum[bad], mapping.territory, codes[bad], "unknown territory code")
 
+    if not mapping.period:  # the request's period for every row
+        col["period"] = pd.Series(mapping.request_period, index=df.index)
     periods = {p: parse_period(p) for p in col["period"].unique().tolist()}
     parsed = col["period"].map(periods)
     bad = parsed.isna()
     errors.add(
         rownum[bad], mapping.period, col["period"][bad], "not a period (2024, 2024-Q1, 2024-03)"
     )
+    if mapping.request_period and mapping.period:
+        start, end = (
+            period_bound(mapping.request_period),
+            period_bound(mapping.request_period, end=True),
+        )
+        outside = parsed.map(
+            lambda p: (
+                isinstance(p, tuple)
+                and not (start is not None and end is not None and start <= p[2] < end)
+            )
+        ).astype(bool)
+        errors.add(
+            rownum[outside],
+            mapping.period,
+            col["period"][outside],
+            f"outside the request's period {mapping.request_period}",
+        )
 
     for dim, column in mapping.dimensions.items():
         allowed = indicator.dimensions[dim]
@@ -328,7 +354,7 @@ def observations_load(
     """Load an accepted submission into observations; any bad row rejects the whole file."""
     require_load_rights(actor, submission, indicator)
     _check_loadable(submission, actor)
-    parsed_mapping = Mapping.parse(mapping, indicator)
+    parsed_mapping = Mapping.parse(mapping, indicator, request_period=submission.request.period)
     try:
         with open_table(submission) as table, transaction.atomic():
             return _load_rows(table, submission, parsed_mapping, indicator, actor)
@@ -418,7 +444,7 @@ def observation_load_request(
     """Record a load job (after checking what can be checked now) and queue it after commit."""
     require_load_rights(actor, submission, indicator)
     _check_loadable(submission, actor)
-    Mapping.parse(mapping, indicator)
+    Mapping.parse(mapping, indicator, request_period=submission.request.period)
     load = ObservationLoad.objects.create(
         submission=submission,
         indicator=indicator,

@@ -29,12 +29,14 @@ from .. import selectors_requests as selectors
 from ..choices import RequestDirection, RequestState, RunStatus
 from ..models import DataRequest, Submission
 from ..report_messages import explained_report
+from ..selectors_obligations import escalation_steps
 from ..services import requests as services
 from ..services.submissions import UploadTooLarge, submission_upload
 from .requests_serializers import (
     DataRequestCreateSerializer,
     DataRequestSerializer,
     DataRequestUpdateSerializer,
+    EscalationStepSerializer,
     FulfilmentSerializer,
     ReasonSerializer,
     RequestCommentSerializer,
@@ -53,10 +55,22 @@ class DataRequestFilter(ScopedFilterSet):
     requester = django_filters.NumberFilter(field_name="requester_id")
     agreement = django_filters.NumberFilter(field_name="agreement_id")
     pilot = django_filters.NumberFilter(field_name="pilot_id")
+    deliverable = django_filters.NumberFilter(field_name="deliverable_id")
+    period = django_filters.CharFilter()
 
     class Meta:
         model = DataRequest
-        fields = ["state", "direction", "overdue", "provider", "requester", "agreement", "pilot"]
+        fields = [
+            "state",
+            "direction",
+            "overdue",
+            "provider",
+            "requester",
+            "agreement",
+            "pilot",
+            "deliverable",
+            "period",
+        ]
 
     def filter_overdue(self, qs: QuerySet[DataRequest], name: str, value: bool | None) -> Any:
         if value is None:
@@ -182,6 +196,13 @@ class DataRequestViewSet(
             return Response(RequestCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = obj.comments.select_related("author")
         return Response(RequestCommentSerializer(comments, many=True).data)
+
+    @extend_schema(responses=EscalationStepSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def escalation(self, request: Request, pk: str | None = None) -> Response:
+        """The escalation ladder's steps taken for this request, oldest first."""
+        steps = escalation_steps(self.get_object())
+        return Response(EscalationStepSerializer(steps, many=True).data)
 
     @extend_schema(methods=["GET"], responses=SubmissionSerializer(many=True))
     @extend_schema(

@@ -11,7 +11,15 @@ from rest_framework.reverse import reverse
 from ddms_platform.core.scoping import VisiblePK
 
 from ..choices import RequestDirection, RequestFrequency
-from ..models import Agreement, DataRequest, Organisation, Pilot, RequestComment, Submission
+from ..models import (
+    Agreement,
+    DataRequest,
+    EscalationStep,
+    Organisation,
+    Pilot,
+    RequestComment,
+    Submission,
+)
 from ..services.requests import REQUEST_MACHINE
 
 
@@ -41,6 +49,8 @@ class DataRequestSerializer(serializers.ModelSerializer):
             "dialect",
             "frequency",
             "due_on",
+            "deliverable",
+            "period",
             "state",
             "is_overdue",
             "next_states",
@@ -206,3 +216,18 @@ class FulfilmentSerializer(serializers.Serializer):
     first_upload_pass_rate = serializers.FloatField(allow_null=True)
     light = serializers.ChoiceField(choices=["green", "amber", "red", "grey"])
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+class EscalationStepSerializer(serializers.ModelSerializer):
+    """One step of the escalation ladder taken for a request: which, on which working day."""
+
+    # How many people were told, not who: the partner reads this too.
+    people_told = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EscalationStep
+        fields = ["step", "due_on", "recorded_at", "people_told"]
+        read_only_fields = fields
+
+    def get_people_told(self, obj: EscalationStep) -> int:
+        return len(obj.recipients or [])

@@ -22,6 +22,7 @@ from ..models import (
     CommunicationPlan,
     Contact,
     Country,
+    Deliverable,
     KnowledgeArticle,
     Membership,
     Organisation,
@@ -187,10 +188,23 @@ class AuditEntrySerializer(serializers.ModelSerializer):
 
 class CaseObjectiveSerializer(serializers.ModelSerializer):
     status = serializers.ChoiceField(choices=ObjectiveStatus.choices, required=False)
+    # What "achieved" is measured by: deliverables of the same agreement, indicator codes.
+    deliverables = VisiblePK(Deliverable, many=True, required=False)
+    indicator_codes = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False
+    )
 
     class Meta:
         model = CaseObjective
-        fields = ["objective", "planned_outcome", "achieved_outcome", "status", "position"]
+        fields = [
+            "objective",
+            "planned_outcome",
+            "achieved_outcome",
+            "status",
+            "position",
+            "deliverables",
+            "indicator_codes",
+        ]
 
 
 class CaseStudySerializer(serializers.ModelSerializer):

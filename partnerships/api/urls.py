@@ -5,6 +5,7 @@ from django.urls import path
 from ddms_platform.core.api import ApiRouter
 
 from . import views
+from .obligations import CompletenessViewSet, DeliverableViewSet
 from .requests import DataRequestViewSet, FulfilmentViewSet, SubmissionViewSet
 from .schemas import SchemaTemplateViewSet
 
@@ -24,6 +25,8 @@ router.register("data-requests", DataRequestViewSet, basename="datarequest")
 router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("fulfilment", FulfilmentViewSet, basename="fulfilment")
 router.register("schema-templates", SchemaTemplateViewSet, basename="schematemplate")
+router.register("deliverables", DeliverableViewSet, basename="deliverable")
+router.register("completeness", CompletenessViewSet, basename="completeness")
 
 urlpatterns = [
     path(

@@ -2,6 +2,7 @@
 
 from .agreements import Agreement, AgreementDocument, AgreementParty, CaseObjective, CaseStudy
 from .communication import Activity, CommunicationPlan, KnowledgeArticle
+from .obligations import Deliverable, EscalationPolicy, EscalationStep, ProgressReport
 from .pilots import Pilot, Policy, PolicyTarget
 from .registry import Contact, Country, Membership, Organisation
 from .requests import DataRequest, RequestComment, Submission, ValidationRun
@@ -18,12 +19,16 @@ __all__ = [
     "Contact",
     "Country",
     "DataRequest",
+    "Deliverable",
+    "EscalationPolicy",
+    "EscalationStep",
     "KnowledgeArticle",
     "Membership",
     "Organisation",
     "Pilot",
     "Policy",
     "PolicyTarget",
+    "ProgressReport",
     "RequestComment",
     "SchemaTemplate",
     "Submission",

@@ -28,6 +28,12 @@ class Agreement(TimeStampedModel):
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     renewal_notice_days = models.PositiveIntegerField(default=60)
+    # The NSI person the escalation ladder reaches last (blank: the NSI's managers).
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set by the yearly progress job when the self-report is two years late.
+    progress_inactive = models.BooleanField(default=False)
     parties = models.ManyToManyField(
         Organisation, through="AgreementParty", related_name="agreements"
     )
@@ -124,6 +130,12 @@ class CaseObjective(models.Model):
         max_length=10, choices=ObjectiveStatus.choices, default=ObjectiveStatus.NOT_YET
     )
     position = models.PositiveIntegerField(default=0)
+    # What "achieved" is measured by: the deliverables' periods delivered and the indicators'
+    # published figures (indicator codes: this app does not import the indicators app).
+    deliverables = models.ManyToManyField(
+        "partnerships.Deliverable", blank=True, related_name="objectives"
+    )
+    indicator_codes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["case_study", "position", "id"]

@@ -53,6 +53,16 @@ class DataRequest(TimeStampedModel):
         max_length=10, choices=RequestFrequency.choices, default=RequestFrequency.ONE_OFF
     )
     due_on = models.DateField(null=True, blank=True)
+    # Set on the requests a deliverable generates: one per deliverable and period (2026-03,
+    # 2026-Q1, 2026).
+    deliverable = models.ForeignKey(
+        "partnerships.Deliverable",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="data_requests",
+    )
+    period = models.CharField(max_length=7, blank=True, db_index=True)
     state = models.CharField(
         max_length=20, choices=RequestState.choices, default=RequestState.DRAFT, db_index=True
     )
@@ -65,6 +75,13 @@ class DataRequest(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deliverable", "period"],
+                condition=models.Q(deliverable__isnull=False),
+                name="request_once_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -338,12 +338,26 @@ OBJECTIVE_FIELDS = ("objective", "planned_outcome", "achieved_outcome", "status"
 
 def _set_objectives(case_study: CaseStudy, objectives: Sequence[Mapping[str, Any]]) -> list[Any]:
     rows = []
+    links: list[list[Any]] = []
     for index, item in enumerate(objectives):
         status = item.get("status", ObjectiveStatus.NOT_YET)
         if status not in ObjectiveStatus.values:
             raise ValidationError({"objectives": [f"Item {index}: unknown status {status!r}."]})
         if not str(item.get("objective", "")).strip():
             raise ValidationError({"objectives": [f"Item {index}: the objective is empty."]})
+        deliverables = list(item.get("deliverables") or [])
+        foreign = [
+            d for d in deliverables if getattr(d, "agreement_id", None) != case_study.agreement_id
+        ]
+        if foreign:
+            raise ValidationError(
+                {"objectives": [f"Item {index}: a deliverable of another agreement."]}
+            )
+        codes = item.get("indicator_codes") or []
+        if not isinstance(codes, list) or not all(isinstance(c, str) and c for c in codes):
+            raise ValidationError(
+                {"objectives": [f"Item {index}: indicator_codes must be a list of codes."]}
+            )
         rows.append(
             CaseObjective(
                 case_study=case_study,
@@ -352,11 +366,25 @@ def _set_objectives(case_study: CaseStudy, objectives: Sequence[Mapping[str, Any
                 achieved_outcome=item.get("achieved_outcome", ""),
                 status=status,
                 position=item.get("position", index),
+                indicator_codes=list(dict.fromkeys(codes)),
             )
         )
+        links.append(deliverables)
     case_study.objectives.all().delete()
     CaseObjective.objects.bulk_create(rows)
-    return [snapshot(r, OBJECTIVE_FIELDS) for r in rows]
+    for row, deliverables in zip(rows, links, strict=True):
+        if deliverables:
+            row.deliverables.set(deliverables)
+    return [_objective_snapshot(r, links[i]) for i, r in enumerate(rows)]
+
+
+def _objective_snapshot(objective: CaseObjective, deliverables: Sequence[Any]) -> dict[str, Any]:
+    described = snapshot(objective, OBJECTIVE_FIELDS)
+    if objective.indicator_codes:
+        described["indicator_codes"] = objective.indicator_codes
+    if deliverables:
+        described["deliverables"] = sorted(d.pk for d in deliverables)
+    return described
 
 
 @transaction.atomic
@@ -400,7 +428,10 @@ def case_study_update(
             before,
             after,
             "objectives",
-            old=[snapshot(o, OBJECTIVE_FIELDS) for o in case_study.objectives.all()],
+            old=[
+                _objective_snapshot(o, list(o.deliverables.all()))
+                for o in case_study.objectives.all()
+            ],
             replace=lambda: _set_objectives(case_study, objectives),
         )
     record_change(

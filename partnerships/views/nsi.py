@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +21,7 @@ from ddms_platform.core.permissions import (
 from ddms_platform.web.helpers import call_service, only_for
 
 from .. import dashboards, services
+from .. import selectors_obligations as obligations
 from ..choices import AgreementState, RequestState
 from ..forms import AgreementForm, AgreementTransitionForm, DataRequestForm
 from ..models import Organisation
@@ -44,6 +47,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "overdue": dashboards.overdue_requests(user),
         "queue": dashboards.validation_queue(user)[:20],
         "fulfilment": dashboards.fulfilment_records(user),
+        "completeness_by_partner": obligations.completeness(user, group="partner"),
+        "completeness_by_nsi": obligations.completeness(user, group="nsi"),
         "activities": dashboards.activities_for(user)[:30],
         "recent_agreements": dashboards.agreements_for(user)[:10],
         "recent_requests": requests_qs.order_by("-created_at")[:10],

@@ -17,6 +17,7 @@ from ddms_platform.core.permissions import is_nsi_staff, member_org_ids
 from ddms_platform.tabular import report_errors, report_warnings, upgrade_report
 
 from .. import dashboards
+from .. import selectors_obligations as obligations
 from ..choices import RunStatus
 from ..forms import CommentForm, DeclineForm, ReviewForm, UploadForm
 from ..models import DataRequest, Submission
@@ -24,6 +25,7 @@ from ..report_messages import explained, type_label
 from ..schema_guide import describe_schema
 from ..selectors import agreement_document_list
 from . import actions
+from .obligations import agreement_obligations
 
 FINAL_RUN_STATES = (RunStatus.PASSED, RunStatus.FAILED, RunStatus.ERROR)
 
@@ -37,6 +39,7 @@ def portal(request: HttpRequest) -> HttpResponse:
         "agreements": dashboards.agreements_for(request.user),
         "requests": requests_qs.order_by("due_on", "-created_at"),
         "fulfilment": dashboards.fulfilment_records(request.user),
+        "completeness": obligations.completeness(request.user),
     }
     return render(request, "partnerships/portal.html", context)
 
@@ -55,6 +58,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "requests": dashboards.requests_for(request.user).filter(agreement=agreement),
             "transition_form": actions.agreement_transition_form(agreement),
             "is_nsi": is_nsi_staff(request.user),
+            **agreement_obligations(request, agreement),
         },
     )
 
@@ -75,6 +79,7 @@ def _request_page(
         "comment_form": CommentForm(),
         "upload_form": UploadForm(),
         "review_form": ReviewForm(),
+        "escalation_steps": obligations.escalation_steps(data_request),
     } | forms
     return render(request, "partnerships/request_detail.html", context, status=status)
 

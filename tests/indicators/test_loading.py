@@ -272,3 +272,45 @@ def test_a_load_whose_workers_keep_dying_is_given_up_by_the_sweep(
     assert jobs_sweep()["recovered"] == 1
     load.refresh_from_db()
     assert load.status == "error" and "started 3 times" in load.last_error
+
+
+# --- a period request's submission: the load knows the period --------------------------------
+
+NO_PERIOD = {k: v for k, v in MAPPING.items() if k != "period"}
+
+
+def test_a_period_requests_file_without_a_period_column_loads_into_that_period(
+    world, geo, indicator, make_submission
+):
+    content = b"opstina,pol,vrednost,broj\nRS-KG-ST,F,51.25,120\nRS-KG-AE,_T,40,3\n"
+    submission = make_submission(content, period="2026-03")
+    services.observations_load(
+        submission=submission, mapping=NO_PERIOD, indicator=indicator, actor=world.nsi_manager
+    )
+    assert set(Observation.objects.values_list("period", "period_type")) == {("2026-03", "M")}
+
+
+def test_a_one_off_requests_mapping_still_needs_a_period_column(
+    world, geo, indicator, make_submission
+):
+    submission = make_submission(b"opstina,pol,vrednost,broj\nRS-KG-ST,F,1,120\n")
+    with pytest.raises(DomainError) as caught:
+        services.observations_load(
+            submission=submission, mapping=NO_PERIOD, indicator=indicator, actor=world.nsi_manager
+        )
+    assert caught.value.extra["missing"] == ["period"]
+
+
+def test_rows_outside_the_requests_period_reject_the_file(world, geo, indicator, make_submission):
+    content = (
+        b"opstina,godina,pol,vrednost,broj\n"
+        b"RS-KG-ST,2026-02,F,1,120\nRS-KG-ST,2026-04,M,1,120\nRS-KG-AE,2026-Q1,_T,1,3\n"
+    )
+    submission = make_submission(content, period="2026-Q1")
+    with pytest.raises(DomainError) as caught:
+        services.observations_load(
+            submission=submission, mapping=MAPPING, indicator=indicator, actor=world.nsi_manager
+        )
+    notes = [e for e in caught.value.extra["errors"] if "outside" in str(e)]
+    assert len(notes) == 1 and "2026-04" in str(notes[0])
+    assert not Observation.objects.exists()

@@ -1,4 +1,4 @@
-"""Daily reminders: agreements nearing their end, requests due soon or overdue — once each."""
+"""Daily reminders: agreements nearing their end (the ladder: tests/partnerships/test_obligations_escalation.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.test import override_settings
 
 from ddms_platform.notify.models import OutboxEvent
 from partnerships.reminder_tasks import send_reminders
@@ -50,41 +49,6 @@ def test_agreements_outside_the_notice_period_or_not_running_are_left_alone(worl
     assert reminders_record(today=TODAY)["agreements"] == 0
 
 
-@override_settings(DDMS_REMINDER_DAYS=3)
-def test_a_request_due_soon_reminds_the_provider_once_a_day(
-    world, smtp_sink, django_capture_on_commit_callbacks
-):
-    request = DataRequestFactory(
-        requester=world.nsi, provider=world.partner_a, state="acknowledged", due_on=days(2)
-    )
-    DataRequestFactory(requester=world.nsi, provider=world.partner_a, state="sent", due_on=days(5))
-    DataRequestFactory(requester=world.nsi, provider=world.partner_a, state="draft", due_on=days(1))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reminders_record(today=TODAY)["requests"] == 1
-    assert reminders_record(today=TODAY)["requests"] == 0
-    assert smtp_sink.handler.recipients() == ["pa@example.org"]
-    event = OutboxEvent.objects.get(kind="request.due_soon")
-    assert event.payload["request_id"] == request.pk
-    assert reminders_record(today=days(1))["requests"] == 1  # the next day, again
-
-
-def test_an_overdue_request_tells_both_sides(world, smtp_sink, django_capture_on_commit_callbacks):
-    request = DataRequestFactory(
-        requester=world.nsi, provider=world.partner_a, state="sent", due_on=days(-1)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reminders_record(today=TODAY)["requests"] == 1
-    event = OutboxEvent.objects.get()
-    assert (event.kind, event.payload["to"], event.payload["from"]) == (
-        "request.transitioned",
-        "overdue",
-        "sent",
-    )
-    assert sorted(smtp_sink.handler.recipients()) == ["nsi@example.org", "pa@example.org"]
-    request.refresh_from_db()
-    assert request.state == "sent"  # overdue is derived, never stored
-
-
 def test_answered_requests_get_no_reminder(world):
     for state in ("submitted", "accepted", "closed", "withdrawn", "declined"):
         DataRequestFactory(
@@ -100,4 +64,9 @@ def test_the_reminder_job_is_scheduled_daily():
 
 def test_the_reminder_task_records_todays_reminders(world):
     AgreementFactory(nsi=world.nsi, state="signed", ends_on=dt.date.today())
-    assert send_reminders.delay().get() == {"agreements": 1, "requests": 0}
+    assert send_reminders.delay().get() == {
+        "agreements": 1,
+        "requests": 0,
+        "expired": 0,
+        "inactive": 0,
+    }

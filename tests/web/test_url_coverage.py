@@ -127,6 +127,13 @@ def _web_recipes() -> dict[str, Recipe]:
         "partnerships:schema-share": Recipe(
             "nsi_manager", lambda w: f"/nsi/schemas/{w.schema_template.pk}/share/", "post"
         ),
+        "indicators:partner-value": Recipe("partner_a_user", "/portal/value/"),
+        "partnerships:agreement-progress": Recipe(
+            "partner_a_user",
+            lambda w: f"/agreements/{w.agreement_a.pk}/progress/",
+            "post",
+            {"summary": "Delivered every month."},
+        ),
         "partnerships:knowledge-list": Recipe(None, "/knowledge/"),
         "partnerships:knowledge-detail": Recipe(None, "/knowledge/guide/"),
         "indicators:catalogue": Recipe(None, "/indicators/?q=EN"),
@@ -273,6 +280,7 @@ API_OBJECTS = {
     "agreement-download": lambda w: w.agreement_a.pk,
     **network_coverage.API_OBJECTS,
     "schematemplate": lambda w: w.schema_template.pk,
+    "deliverable": lambda w: w.deliverable.pk,
 }
 
 # Routes nothing can answer 2xx/3xx for, with the reason.
@@ -316,7 +324,13 @@ def coverage_world(pages):
     from ddms_platform.notify.models import Notification
     from ddms_platform.notify.services import outbox_record
     from indicators.models import Observation, ObservationLoad
-    from partnerships.models import AgreementDocument, CaseStudy, Contact, SchemaTemplate
+    from partnerships.models import (
+        AgreementDocument,
+        CaseStudy,
+        Contact,
+        Deliverable,
+        SchemaTemplate,
+    )
 
     w = pages
     w.schema_template = SchemaTemplate.objects.create(
@@ -324,6 +338,14 @@ def coverage_world(pages):
     )
     w.contact = Contact.objects.create(organisation=w.partner_a, name="Ana")
     w.case_study = CaseStudy.objects.create(agreement=w.agreement_a, title="Lessons")
+    w.deliverable = Deliverable.objects.create(
+        agreement=w.agreement_a,
+        provider=w.partner_a,
+        title="Consumption",
+        purpose="Energy",
+        frequency="monthly",
+        first_period="2026-01",
+    )
     w.observation = Observation.objects.create(
         indicator=w.indicator,
         territory=w.territory,
