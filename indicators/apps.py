@@ -35,7 +35,7 @@ def register_visibility() -> None:
     from ddms_platform.core.scoping import register_visible
 
     from . import models
-    from .selectors import publications
+    from .selectors import evidence, publications
 
     def staff_only(model: Any) -> Any:
         return lambda user: model.objects.all() if is_nsi_staff(user) else model.objects.none()
@@ -48,6 +48,7 @@ def register_visibility() -> None:
         lambda user: publications.released_observations_visible(user=user),
     )
     register_visible(models.Observation, staff_only(models.Observation))
+    register_visible(models.EvidenceUse, lambda user: evidence.evidence_visible(user=user))
     register_visible(models.ObservationLoad, staff_only(models.ObservationLoad))
 
 
@@ -58,13 +59,16 @@ def _watch_public_content() -> None:
     from ddms_platform.core.httpcache import content_changed
     from partnerships.models import Organisation
 
-    from .models import Indicator, Publication, Territory
+    from partnerships.models import Policy, PolicyTarget
+
+    from .models import EvidenceUse, Indicator, Publication, Territory
 
     def changed(**_kwargs: object) -> None:
         content_changed()
 
     # weak=False: the receiver is a local function, kept alive by the signal alone.
-    for model in (Publication, Indicator, Territory, Organisation):
+    # Policies and the evidence log show on the public progress and indicator pages.
+    for model in (Publication, Indicator, Territory, Organisation, Policy, PolicyTarget, EvidenceUse):
         post_save.connect(
             changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
         )

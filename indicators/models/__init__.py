@@ -1,5 +1,6 @@
 """Indicators domain models (DESIGN.md §2, indicators)."""
 
+from .evidence import EvidenceKind, EvidenceUse
 from .indicators import Indicator
 from .observations import Observation, ObservationLoad
 from .publications import Publication, ReleasedObservation
@@ -7,6 +8,8 @@ from .subscriptions import Subscription
 from .territories import Territory
 
 __all__ = [
+    "EvidenceKind",
+    "EvidenceUse",
     "Indicator",
     "Observation",
     "ObservationLoad",
