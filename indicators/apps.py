@@ -57,9 +57,7 @@ def _watch_public_content() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from ddms_platform.core.httpcache import content_changed
-    from partnerships.models import Organisation
-
-    from partnerships.models import Policy, PolicyTarget
+    from partnerships.models import Organisation, Policy, PolicyTarget
 
     from .models import EvidenceUse, Indicator, Publication, Territory
 
@@ -68,7 +66,15 @@ def _watch_public_content() -> None:
 
     # weak=False: the receiver is a local function, kept alive by the signal alone.
     # Policies and the evidence log show on the public progress and indicator pages.
-    for model in (Publication, Indicator, Territory, Organisation, Policy, PolicyTarget, EvidenceUse):
+    for model in (
+        Publication,
+        Indicator,
+        Territory,
+        Organisation,
+        Policy,
+        PolicyTarget,
+        EvidenceUse,
+    ):
         post_save.connect(
             changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
         )

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from partnerships import demo_requests
 
-from . import services
+from . import demo_boundaries, services
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Subscription, Territory
 from .services.subscriptions import subscription_create
@@ -167,6 +167,7 @@ EMBARGOED_SERIES = "kg-energy-2025"
 def load(ctx: Any = None) -> dict[str, int]:
     """Territories and indicators; with the demo context also data, releases, subscriptions."""
     created = _territories()
+    demo_boundaries.load_boundaries()
     created += _indicators(ctx)
     if ctx is not None:
         _observations(ctx)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Indicator, Territory
+from partnerships.models import Pilot
+
+from .models import EvidenceKind, Indicator, Territory
 
 
 class PublicationForm(forms.Form):
@@ -58,3 +60,52 @@ class DataNeedForm(forms.Form):
         """The expected table as a Table Schema of text columns (the NSI refines it)."""
         names = [c.strip() for c in self.cleaned_data["columns"].split(",") if c.strip()]
         return {"fields": [{"name": name, "type": "string"} for name in names]}
+
+
+class EvidenceForm(forms.Form):
+    """A decision a published figure informed; the figure is named by its cell."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    territory = forms.ChoiceField(label=_("Territory"))
+    period = forms.CharField(
+        label=_("Period of the figure"), max_length=10, help_text="2024, 2024-Q1, 2024-03"
+    )
+    slice = forms.CharField(
+        label=_("Slice (dimension codes)"),
+        max_length=255,
+        required=False,
+        help_text=_("Empty for an indicator without dimensions, e.g. sex=_T otherwise."),
+    )
+    kind = forms.ChoiceField(label=_("Kind of decision"), choices=EvidenceKind.choices)
+    title = forms.CharField(label=_("Decision"), max_length=300)
+    decided_on = forms.DateField(
+        label=_("Date of the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    decision_body = forms.CharField(label=_("Decided by"), max_length=200)
+    policy = forms.ChoiceField(label=_("Policy"), required=False)
+    url = forms.URLField(label=_("Link to the decision"), required=False)
+    document = forms.FileField(label=_("Document"), required=False)
+    public = forms.BooleanField(label=_("Show this record to the public"), required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        pilot: Pilot | None = None,
+        indicators: list[Indicator] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["indicator"].choices = [
+            (i.code, f"{i.code} {i.name_en}") for i in indicators or []
+        ]
+        codes = [pilot.territory_code] if pilot else []
+        territories = Territory.objects.filter(code__in=codes) | Territory.objects.filter(
+            parent__code__in=codes
+        )
+        self.fields["territory"].choices = [
+            (t.code, t.name_en) for t in territories.order_by("code")
+        ]
+        self.fields["policy"].choices = [("", "–")] + [
+            (str(p.pk), p.name) for p in (pilot.policies.all() if pilot else [])
+        ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 app_name = "indicators"
 
@@ -12,7 +12,13 @@ urlpatterns = [
     path("indicators/<str:code>/subscribe/", views.indicator_subscribe, name="indicator-subscribe"),
     path("releases/", views.release_calendar, name="release-calendar"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
-    path("city/", views.city_dashboard, name="city-dashboard"),
+    path("city/", views_dashboard.city_dashboard, name="city-dashboard"),
+    path("city/evidence/", views_dashboard.evidence_create, name="evidence-create"),
+    path(
+        "evidence/<int:pk>/document/", views_dashboard.evidence_document, name="evidence-document"
+    ),
+    path("pilots/<int:pk>/progress/", views_dashboard.pilot_progress, name="pilot-progress"),
+    path("embed/indicators/<str:code>/", views_dashboard.embed_indicator, name="embed-indicator"),
     path("city/data-needs/", views.data_need_create, name="data-need-create"),
     path("nsi/publications/new/", views.publication_create, name="publication-create"),
     path("nsi/publications/<int:pk>/", views.publication_detail, name="publication-detail"),

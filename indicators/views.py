@@ -25,9 +25,11 @@ from partnerships.models import Organisation, Pilot
 from partnerships.services import requests as request_services
 from partnerships.views.nsi import nsi_only
 
-from . import dashboards
+from . import dashboards, visuals
 from .forms import DataNeedForm, PublicationForm, ScheduleForm, SubscribeForm
 from .models import Indicator, Publication
+from .periods import dims_key
+from .selectors.evidence import evidence_visible
 from .selectors.publications import (
     current_publication_ids,
     public_version,
@@ -65,12 +67,47 @@ def _public_indicator(code: str) -> Indicator:
     return get_object_or_404(dashboards.public_indicators(), code=code)
 
 
+def indicator_view_context(request: HttpRequest, indicator: Indicator) -> dict[str, Any]:
+    """The chart panels, table, map and share links of one indicator in the URL's state."""
+    state = dashboards.view_state(request.GET, indicator)
+    rows = dashboards.released_series(
+        indicator, dims=state["dims"], territories=state["territories"]
+    )
+    query = dashboards.state_query(state)
+    page = request.build_absolute_uri(reverse("indicators:indicator-detail", args=[indicator.code]))
+    embed = request.build_absolute_uri(reverse("indicators:embed-indicator", args=[indicator.code]))
+    return {
+        "indicator": indicator,
+        "state": state,
+        "rows": rows,
+        "panels": visuals.chart_panels(indicator, rows),
+        "table": visuals.table_rows(indicator, rows),
+        "map": visuals.map_data(
+            indicator, rows, period=state["period"], dims_key=map_slice(indicator, state)
+        ),
+        "share": {
+            "link": f"{page}?{query}" if query else page,
+            "embed": f"{embed}?{query}" if query else embed,
+        },
+    }
+
+
+def map_slice(indicator: Indicator, state: dict[str, Any]) -> str:
+    """The dims key the map draws: the chosen codes, the total for any dimension not chosen."""
+    chosen = {
+        d: state["dims"].get(d) or ("_T" if "_T" in codes else codes[0])
+        for d, codes in (indicator.dimensions or {}).items()
+        if codes
+    }
+    return dims_key(chosen)
+
+
 @public_page
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """Chart, data table, metadata, SDG target, lineage, downloads and a subscribe form."""
+    """Chart panels, map, data table, metadata, lineage, downloads, evidence and subscribing."""
     indicator = _public_indicator(code)
-    chosen = {dim: request.GET.get(dim, "") for dim in indicator.dimension_ids}
-    rows = dashboards.released_series(indicator, dims=chosen)
+    context = indicator_view_context(request, indicator)
+    rows = context["rows"]
     lineage = {
         (r.submission.sha256, r.submission.request_id) for r in rows if r.submission is not None
     }
@@ -78,11 +115,14 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "indicators/indicator_detail.html",
         {
-            "indicator": indicator,
-            "rows": rows,
-            "chart": dashboards.chart_data(indicator, rows),
+            **context,
             "dimensions": [
-                (d, codes, chosen.get(d, "")) for d, codes in indicator.dimensions.items()
+                (
+                    d,
+                    [(c, visuals.code_label(c)) for c in codes],
+                    context["state"]["dims"].get(d, ""),
+                )
+                for d, codes in indicator.dimensions.items()
             ],
             "publications": Publication.objects.filter(
                 pk__in=current_publication_ids(indicator_id=indicator.pk)
@@ -91,6 +131,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "sources": indicator.source_organisations.all(),
             "downloads": dashboards.download_links(indicator),
             "subscribe_form": SubscribeForm(),
+            "evidence": evidence_visible(user=request.user).filter(indicator=indicator)[:50],
         },
     )
 
@@ -142,42 +183,6 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "publication": publication,
             "indicators": [(i, i.pk in public) for i in publication.indicators.all()],
-        },
-    )
-
-
-@login_required
-def city_dashboard(request: HttpRequest) -> HttpResponse:
-    """The city's pilots: indicators with charts, policy targets, subscriptions, data needs."""
-    if not is_city_staff(request.user):
-        raise Http404
-    orgs = member_org_ids(request.user)
-    pilots = list(Pilot.objects.filter(local_government_id__in=orgs).order_by("name"))
-    pilot_ids = [p.pk for p in pilots]
-    targets = dashboards.pilot_targets(pilots)
-    codes = {t["indicator"] for t in targets}
-    indicators = dashboards.public_indicators().filter(
-        pk__in=Publication.objects.filter(pilot_id__in=pilot_ids).values("indicators")
-    ) | dashboards.public_indicators().filter(code__in=codes)
-    following = dashboards.followed_indicators(request.user)
-    charts = []
-    for indicator in indicators.distinct().order_by("code")[:12]:
-        rows = dashboards.released_series(indicator)
-        charts.append(
-            {
-                "indicator": indicator,
-                "chart": dashboards.chart_data(indicator, rows),
-                "subscription": following.get(indicator.pk),
-            }
-        )
-    return render(
-        request,
-        "indicators/city_dashboard.html",
-        {
-            "pilots": pilots,
-            "targets": targets,
-            "charts": charts,
-            "need_form": DataNeedForm(),
         },
     )
 

@@ -53,9 +53,7 @@ class EvidenceUse(TimeStampedModel):
         ReleasedObservation, on_delete=models.PROTECT, related_name="evidence_uses"
     )
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="evidence_uses"
-    )
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="evidence_uses")
     territory_code = models.CharField(max_length=30)
     period = models.CharField(max_length=10)
     dims_key = models.CharField(max_length=255, blank=True)

@@ -45,7 +45,9 @@ def total_series(
         .exclude(value__isnull=True)
         .annotate(v=Cast("value", FloatField()))
         .order_by("indicator_code", "period_start")
-        .values_list("indicator_id", "indicator_code", "dims_key", "period_start", "period_type", "v")
+        .values_list(
+            "indicator_id", "indicator_code", "dims_key", "period_start", "period_type", "v"
+        )
     )
     for indicator_id, code, key, start, kind, value in rows:
         if key == keys[indicator_id]:

@@ -58,7 +58,9 @@ def boundaries_import(
     try:
         collection = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise DomainError(f"The boundary file is not UTF-8 JSON: {exc}", code="invalid_json") from exc
+        raise DomainError(
+            f"The boundary file is not UTF-8 JSON: {exc}", code="invalid_json"
+        ) from exc
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise DomainError("The boundary file must be a GeoJSON FeatureCollection.", code="invalid")
     features = collection.get("features") or []
@@ -67,6 +69,7 @@ def boundaries_import(
     errors: list[dict[str, Any]] = []
     cleaned: dict[str, dict[str, Any]] = {}
     for number, (feature, code) in enumerate(zip(features, codes, strict=True), start=1):
+
         def fail(note: str, number: int = number, code: str = code) -> None:
             errors.append({"featureNumber": number, "code": code, "note": note})
 

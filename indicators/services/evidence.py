@@ -93,7 +93,10 @@ def evidence_record(
         evidence.document.save(document.name or "document", document, save=False)
     evidence.save()
     audit_record(
-        actor=actor, action="evidence.record", obj=evidence, after=snapshot(evidence, EVIDENCE_FIELDS)
+        actor=actor,
+        action="evidence.record",
+        obj=evidence,
+        after=snapshot(evidence, EVIDENCE_FIELDS),
     )
     return evidence
 
