@@ -84,7 +84,7 @@ class EvidenceForm(forms.Form):
     )
     decision_body = forms.CharField(label=_("Decided by"), max_length=200)
     policy = forms.ChoiceField(label=_("Policy"), required=False)
-    url = forms.URLField(label=_("Link to the decision"), required=False)
+    url = forms.URLField(label=_("Link to the decision"), required=False, assume_scheme="https")
     document = forms.FileField(label=_("Document"), required=False)
     public = forms.BooleanField(label=_("Show this record to the public"), required=False)
 
