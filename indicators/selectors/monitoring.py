@@ -40,7 +40,10 @@ def total_series(
     keys = {i.pk: total_key(i) for i in indicators}
     rows = (
         ReleasedObservation.objects.filter(
-            publication_id__in=pubs, territory=territory, indicator__in=list(keys)
+            publication_id__in=pubs,
+            territory=territory,
+            indicator__in=list(keys),
+            dims_key__in=[*set(keys.values()), ""],
         )
         .exclude(value__isnull=True)
         .annotate(v=Cast("value", FloatField()))
@@ -49,8 +52,9 @@ def total_series(
             "indicator_id", "indicator_code", "dims_key", "period_start", "period_type", "v"
         )
     )
+    # The all-totals cell; a cell loaded without dimensions is the total too.
     for indicator_id, code, key, start, kind, value in rows:
-        if key == keys[indicator_id]:
+        if key in (keys[indicator_id], ""):
             series[code].append((start, kind, value))
     return series
 
