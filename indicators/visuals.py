@@ -186,9 +186,10 @@ def map_data(
     if not periods:
         return None
     period = period if period in periods else periods[-1]
-    cells = [
-        r for r in rows if r.period == period and r.dims_key == dims_key and r.territory.boundary
-    ]
+    in_period = [r for r in rows if r.period == period and r.territory.boundary]
+    if not any(r.dims_key == dims_key for r in in_period):
+        dims_key = ""  # a cell loaded without dimensions is the total
+    cells = [r for r in in_period if r.dims_key == dims_key]
     # The city around its municipalities would hide them: draw the finest level present.
     levels = {r.territory.level for r in cells}
     if "municipality" in levels and len(levels) > 1:
