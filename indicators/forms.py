@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Pilot
@@ -74,7 +75,9 @@ class EvidenceForm(forms.Form):
         label=_("Slice (dimension codes)"),
         max_length=255,
         required=False,
-        help_text=_("Empty for an indicator without dimensions, e.g. sex=_T otherwise."),
+        help_text=format_lazy(
+            "{} sex=_T", _("Empty for an indicator without dimensions; otherwise, for example:")
+        ),
     )
     kind = forms.ChoiceField(label=_("Kind of decision"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Decision"), max_length=300)
@@ -96,16 +99,17 @@ class EvidenceForm(forms.Form):
         **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["indicator"].choices = [
+        choice = self.fields  # ChoiceFields; django-stubs types them as Field
+        choice["indicator"].choices = [  # type: ignore[attr-defined]
             (i.code, f"{i.code} {i.name_en}") for i in indicators or []
         ]
         codes = [pilot.territory_code] if pilot else []
         territories = Territory.objects.filter(code__in=codes) | Territory.objects.filter(
             parent__code__in=codes
         )
-        self.fields["territory"].choices = [
+        choice["territory"].choices = [  # type: ignore[attr-defined]
             (t.code, t.name_en) for t in territories.order_by("code")
         ]
-        self.fields["policy"].choices = [("", "–")] + [
+        choice["policy"].choices = [("", "–")] + [  # type: ignore[attr-defined]
             (str(p.pk), p.name) for p in (pilot.policies.all() if pilot else [])
         ]

@@ -10,6 +10,7 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,17 +33,17 @@ from .views import _public_indicator, indicator_view_context, public_page
 DASHBOARD_INDICATORS = 24
 
 
-def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def embeddable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponseBase]:
     """The one kind of page other sites may frame: its own frame-ancestors, no X-Frame-Options.
 
     Read at each request, so DDMS_EMBED_FRAME_ANCESTORS (and a test's override) applies.
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         sources = list(settings.DDMS_EMBED_FRAME_ANCESTORS) or ["'none'"]
         framed = csp_replace({"frame-ancestors": sources})(xframe_options_exempt(view))
-        return framed(request, *args, **kwargs)  # type: ignore[no-any-return]
+        return framed(request, *args, **kwargs)
 
     return wrapper
 
@@ -130,7 +131,7 @@ def pilot_progress(request: HttpRequest, pk: int) -> HttpResponse:
         policies[policy.pk] = {"policy": policy, "targets": [], "evidence": []}
     for row in rows:
         policies[row["policy"]["id"]]["targets"].append(row)
-    unlinked = []
+    unlinked: list[Any] = []
     for record in evidence_visible(user=request.user).filter(pilot=pilot):
         entry = policies.get(record.policy_id) if record.policy_id else None
         (entry["evidence"] if entry else unlinked).append(record)
@@ -187,7 +188,7 @@ def evidence_create(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/evidence_form.html", {"form": form}, status=400)
 
 
-def evidence_document(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The document of a record the viewer may see (404 otherwise, as for a missing one)."""
     record = get_object_or_404(evidence_visible(user=request.user).exclude(document=""), pk=pk)
     return stored_file_response(
