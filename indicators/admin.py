@@ -8,7 +8,14 @@ from django.contrib import admin
 
 from ddms_platform.core.admin import AuditTrailMixin
 
-from .models import Indicator, Observation, ObservationLoad, Publication, Territory
+from .models import (
+    EvidenceUse,
+    Indicator,
+    Observation,
+    ObservationLoad,
+    Publication,
+    Territory,
+)
 
 
 @admin.register(Territory)
@@ -17,7 +24,8 @@ class TerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name_en", "name_sr_latn", "name_sr_cyrl")
     list_select_related = ("parent",)
-    readonly_fields = ("audit_trail",)
+    # Boundaries come in through import_boundaries only (validated and simplified there).
+    readonly_fields = ("audit_trail", "boundary", "boundary_source")
 
 
 @admin.register(Indicator)
@@ -65,3 +73,20 @@ class PublicationAdmin(AuditTrailMixin, admin.ModelAdmin):
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         # The lifecycle (schedule, publish, revise) goes through the API and its services.
         return obj is None or obj.state == "draft"
+
+
+@admin.register(EvidenceUse)
+class EvidenceUseAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Read-only: city staff record decisions on the dashboard or through the API."""
+
+    list_display = ("title", "kind", "decided_on", "pilot", "indicator", "period", "public")
+    list_filter = ("kind", "public")
+    search_fields = ("title", "decision_body")
+    list_select_related = ("pilot", "indicator")
+    readonly_fields = ("audit_trail",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
