@@ -171,6 +171,9 @@ LANGUAGES = [("en", "English"), ("sr-latn", "Srpski (latinica)"), ("sr", "Срп
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("DDMS_TIME_ZONE", "Europe/Belgrade")
 USE_I18N = True
+# English dates day-month-year with a 24-hour clock (ddms_platform/formats/en); Serbian uses
+# Django's own sr / sr_Latn formats.
+FORMAT_MODULE_PATH = ["ddms_platform.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -477,6 +480,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# The /embed/ views alone may be framed, by these origins (CSP frame-ancestors sources,
+# comma-separated); "*" lets any site embed a public chart, map or tile.
+DDMS_EMBED_FRAME_ANCESTORS = env_list("DDMS_EMBED_FRAME_ANCESTORS", ["*"])
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 CONTENT_SECURITY_POLICY = {

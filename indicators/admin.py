@@ -13,6 +13,7 @@ from partnerships.admin.network import sharing_actions
 from . import services
 from .models import (
     ComparabilityGroup,
+    EvidenceUse,
     Indicator,
     IndicatorAdoption,
     KitImport,
@@ -31,7 +32,8 @@ class TerritoryAdmin(AuditTrailMixin, admin.ModelAdmin):
     list_filter = ("country", "level")
     search_fields = ("code", "name_en", "name_sr_latn", "name_sr_cyrl")
     list_select_related = ("parent",)
-    readonly_fields = ("audit_trail",)
+    # Boundaries come in through import_boundaries only (validated and simplified there).
+    readonly_fields = ("audit_trail", "boundary", "boundary_source")
 
 
 @admin.register(Indicator)
@@ -160,6 +162,23 @@ class KitImportAdmin(AuditTrailMixin, admin.ModelAdmin):
         "audit_trail",
     )
     exclude = ("package", "indicators")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EvidenceUse)
+class EvidenceUseAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Read-only: city staff record decisions on the dashboard or through the API."""
+
+    list_display = ("title", "kind", "decided_on", "pilot", "indicator", "period", "public")
+    list_filter = ("kind", "public")
+    search_fields = ("title", "decision_body")
+    list_select_related = ("pilot", "indicator")
+    readonly_fields = ("audit_trail",)
 
     def has_add_permission(self, request: Any) -> bool:
         return False

@@ -46,7 +46,7 @@ def register_visibility() -> None:
     from ddms_platform.core.scoping import register_visible
 
     from . import models
-    from .selectors import network, publications
+    from .selectors import evidence, network, publications
 
     def staff_only(model: Any) -> Any:
         # Working rows: the NSI staff of the indicator owner's country only (admins: all).
@@ -63,6 +63,7 @@ def register_visibility() -> None:
     )
     register_visible(models.Observation, staff_only(models.Observation))
     network.register_visibility()
+    register_visible(models.EvidenceUse, lambda user: evidence.evidence_visible(user=user))
     register_visible(models.ObservationLoad, staff_only(models.ObservationLoad))
 
 
@@ -71,15 +72,24 @@ def _watch_public_content() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from ddms_platform.core.httpcache import content_changed
-    from partnerships.models import Organisation
+    from partnerships.models import Organisation, Policy, PolicyTarget
 
-    from .models import Indicator, Publication, Territory
+    from .models import EvidenceUse, Indicator, Publication, Territory
 
     def changed(**_kwargs: object) -> None:
         content_changed()
 
     # weak=False: the receiver is a local function, kept alive by the signal alone.
-    for model in (Publication, Indicator, Territory, Organisation):
+    # Policies and the evidence log show on the public progress and indicator pages.
+    for model in (
+        Publication,
+        Indicator,
+        Territory,
+        Organisation,
+        Policy,
+        PolicyTarget,
+        EvidenceUse,
+    ):
         post_save.connect(
             changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
         )

@@ -12,17 +12,17 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from partnerships.models import Pilot
-
 from .choices import PublicationState
 from .models import Indicator, Publication, ReleasedObservation, Subscription
-from .selectors.monitoring import pilot_monitoring
 from .selectors.open_data import ObservationFilter, open_observations
 from .selectors.publications import (
     calendar_entries,
     current_publication_ids,
     staff_publications,
 )
+
+EMBED_VIEWS = ("chart", "map", "tile")
+MAX_TERRITORIES = 50
 
 
 def public_indicators(*, q: str = "", topic: str = "", sdg: str = "") -> QuerySet[Indicator]:
@@ -46,11 +46,16 @@ def public_indicators(*, q: str = "", topic: str = "", sdg: str = "") -> QuerySe
 
 
 def released_series(
-    indicator: Indicator, *, dims: dict[str, str] | None = None
+    indicator: Indicator,
+    *,
+    dims: dict[str, str] | None = None,
+    territories: list[str] | None = None,
 ) -> list[ReleasedObservation]:
     """The indicator's public values (latest version of each series), optionally one slice."""
     wanted = {k: [v] for k, v in (dims or {}).items() if v}
-    filters = ObservationFilter(indicators=[indicator.code], dims=wanted)
+    filters = ObservationFilter(
+        indicators=[indicator.code], dims=wanted, territories=list(territories or [])
+    )
     return list(
         open_observations(filters=filters, indicator_id=indicator.pk)
         .select_related("territory", "submission")
@@ -58,25 +63,37 @@ def released_series(
     )
 
 
-def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[str, Any]:
-    """Series per territory (and dimension key) for the chart script; values as numbers."""
-    periods = sorted({r.period for r in rows})
-    series: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        name = r.territory.name_en
-        label = f"{name} ({r.dims_key})" if r.dims_key else name
-        entry = series.setdefault(label, {"label": label, "values": {}})
-        # Shown with the indicator's decimals, as the open-data downloads give them.
-        value = None if r.value is None else round(float(r.value), indicator.decimals)
-        entry["values"][r.period] = value
+def view_state(params: Any, indicator: Indicator) -> dict[str, Any]:
+    """What an indicator view shows, read from its URL so that a link reproduces it.
+
+    Unknown dimension codes are dropped (the page shows every value instead), as are
+    territory lists longer than any page would draw.
+    """
+    dims = {}
+    for dim, codes in (indicator.dimensions or {}).items():
+        value = params.get(dim, "")
+        dims[dim] = value if value in codes else ""
+    territories = [t for t in params.getlist("territory") if t and len(t) <= 30][:MAX_TERRITORIES]
+    period = params.get("period", "")[:10]
+    view = params.get("view", "chart")
     return {
-        "unit": indicator.unit,
-        "periods": periods,
-        "series": [
-            {"label": s["label"], "data": [s["values"].get(p) for p in periods]}
-            for s in series.values()
-        ],
+        "dims": dims,
+        "territories": territories,
+        "period": period,
+        "view": view if view in EMBED_VIEWS else "chart",
     }
+
+
+def state_query(state: dict[str, Any], **override: Any) -> str:
+    """The query string of a view state (empty values left out), for links and embeds."""
+    merged = {**state, **override}
+    pairs: list[tuple[str, str]] = [(k, v) for k, v in merged["dims"].items() if v]
+    pairs += [("territory", t) for t in merged["territories"]]
+    if merged.get("period"):
+        pairs.append(("period", merged["period"]))
+    if merged.get("view") and merged["view"] != "chart":
+        pairs.append(("view", merged["view"]))
+    return urlencode(pairs)
 
 
 def download_links(indicator: Indicator) -> list[tuple[str, str]]:
@@ -98,13 +115,6 @@ def calendar_choices() -> tuple[list[str], list[str]]:
     """Codes and topics of public indicators, for the calendar's filters."""
     rows = set(public_indicators().values_list("code", "topic"))
     return sorted({c for c, _t in rows if c}), sorted({t for _c, t in rows if t})
-
-
-def pilot_targets(pilots: list[Pilot]) -> list[dict[str, Any]]:
-    """Each pilot's policy targets with latest public value and on/off-track verdict."""
-    return [
-        {**row, "pilot": pilot.name} for pilot in pilots for row in pilot_monitoring(pilot=pilot)
-    ]
 
 
 def release_plan(user: Any) -> QuerySet[Publication]:

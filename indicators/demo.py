@@ -17,7 +17,7 @@ from partnerships import demo as partnerships_demo
 from partnerships import demo_requests
 from partnerships.models import Country, Organisation
 
-from . import demo_sharing, services
+from . import demo_boundaries, demo_sharing, services
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Subscription, Territory
 from .services.subscriptions import subscription_create
@@ -174,6 +174,7 @@ EMBARGOED_SERIES = "kg-energy-2025"
 def load(ctx: Any = None) -> dict[str, int]:
     """Territories and indicators; with the demo context also data, releases, subscriptions."""
     created = _territories()
+    demo_boundaries.load_boundaries()
     created += _indicators(ctx, _serbian_nsi(ctx))
     if ctx is not None:
         _observations(ctx)

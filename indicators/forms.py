@@ -6,11 +6,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Pilot
 
-from .models import Indicator, Territory
+from .models import EvidenceKind, Indicator, Territory
 from .selectors.publications import staff_indicators
 from .selectors.territories import staff_territories
 
@@ -194,3 +195,55 @@ class MappingForm(forms.Form):
         if data.get("confirm_without_count"):
             mapping["confirm_without_count"] = True
         return mapping
+
+
+class EvidenceForm(forms.Form):
+    """A decision a published figure informed; the figure is named by its cell."""
+
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    territory = forms.ChoiceField(label=_("Territory"))
+    period = forms.CharField(
+        label=_("Period of the figure"), max_length=10, help_text="2024, 2024-Q1, 2024-03"
+    )
+    slice = forms.CharField(
+        label=_("Slice (dimension codes)"),
+        max_length=255,
+        required=False,
+        help_text=format_lazy(
+            "{} sex=_T", _("Empty for an indicator without dimensions; otherwise, for example:")
+        ),
+    )
+    kind = forms.ChoiceField(label=_("Kind of decision"), choices=EvidenceKind.choices)
+    title = forms.CharField(label=_("Decision"), max_length=300)
+    decided_on = forms.DateField(
+        label=_("Date of the decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    decision_body = forms.CharField(label=_("Decided by"), max_length=200)
+    policy = forms.ChoiceField(label=_("Policy"), required=False)
+    url = forms.URLField(label=_("Link to the decision"), required=False, assume_scheme="https")
+    document = forms.FileField(label=_("Document"), required=False)
+    public = forms.BooleanField(label=_("Show this record to the public"), required=False)
+
+    def __init__(
+        self,
+        *args: object,
+        pilot: Pilot | None = None,
+        indicators: list[Indicator] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choice = self.fields  # ChoiceFields; django-stubs types them as Field
+        choice["indicator"].choices = [  # type: ignore[attr-defined]
+            (i.code, f"{i.code} {i.name_en}") for i in indicators or []
+        ]
+        codes = [pilot.territory_code] if pilot else []
+        territories = Territory.objects.filter(code__in=codes) | Territory.objects.filter(
+            parent__code__in=codes
+        )
+        choice["territory"].choices = [  # type: ignore[attr-defined]
+            (t.code, t.name_en) for t in territories.order_by("code")
+        ]
+        choice["policy"].choices = [("", "–")] + [  # type: ignore[attr-defined]
+            (str(p.pk), p.name) for p in (pilot.policies.all() if pilot else [])
+        ]

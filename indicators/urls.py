@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import desk, views
+from . import desk, views, views_dashboard
 
 app_name = "indicators"
 
@@ -24,7 +24,18 @@ urlpatterns = [
     path("releases/", views.release_calendar, name="release-calendar"),
     path("releases/<int:pk>/", views.release_detail, name="release-detail"),
     path("portal/value/", views.partner_value, name="partner-value"),
-    path("city/", views.city_dashboard, name="city-dashboard"),
+    path("city/", views_dashboard.city_dashboard, name="city-dashboard"),
+    path("city/evidence/", views_dashboard.evidence_create, name="evidence-create"),
+    path(
+        "evidence/<int:pk>/document/", views_dashboard.evidence_document, name="evidence-document"
+    ),
+    path("pilots/<int:pk>/progress/", views_dashboard.pilot_progress, name="pilot-progress"),
+    path("embed/indicators/<str:code>/", views_dashboard.embed_indicator, name="embed-indicator"),
+    path(
+        "embed/indicators/<str:agency>/<str:code>/",
+        views_dashboard.embed_indicator,
+        name="embed-indicator-owned",
+    ),
     path("city/data-needs/", views.data_need_create, name="data-need-create"),
     path("nsi/publishing-policy/", desk.publishing_policy, name="publishing-policy"),
     path("nsi/loads/new/", desk.load_create, name="load-create"),

@@ -27,9 +27,11 @@ from ddms_platform.web.helpers import call_service
 from partnerships.models import Organisation, Pilot
 from partnerships.services import requests as request_services
 
-from . import dashboards
+from . import dashboards, visuals
 from .forms import DataNeedForm, SubscribeForm
 from .models import Indicator, Publication
+from .periods import dims_key
+from .selectors.evidence import evidence_visible
 from .selectors.publications import (
     announced_publications,
     current_publication_ids,
@@ -97,15 +99,50 @@ def _choose(request: HttpRequest, ambiguous: AmbiguousIndicator) -> HttpResponse
     )
 
 
+def indicator_view_context(request: HttpRequest, indicator: Indicator) -> dict[str, Any]:
+    """The chart panels, table, map and share links of one indicator in the URL's state."""
+    state = dashboards.view_state(request.GET, indicator)
+    rows = dashboards.released_series(
+        indicator, dims=state["dims"], territories=state["territories"]
+    )
+    query = dashboards.state_query(state)
+    page = request.build_absolute_uri(indicator_page_url(indicator))
+    embed = request.build_absolute_uri(indicator_page_url(indicator, "embed"))
+    return {
+        "indicator": indicator,
+        "state": state,
+        "rows": rows,
+        "panels": visuals.chart_panels(indicator, rows),
+        "table": visuals.table_rows(indicator, rows),
+        "map": visuals.map_data(
+            indicator, rows, period=state["period"], dims_key=map_slice(indicator, state)
+        ),
+        "share": {
+            "link": f"{page}?{query}" if query else page,
+            "embed": f"{embed}?{query}" if query else embed,
+        },
+    }
+
+
+def map_slice(indicator: Indicator, state: dict[str, Any]) -> str:
+    """The dims key the map draws: the chosen codes, the total for any dimension not chosen."""
+    chosen = {
+        d: state["dims"].get(d) or ("_T" if "_T" in codes else codes[0])
+        for d, codes in (indicator.dimensions or {}).items()
+        if codes
+    }
+    return dims_key(chosen)
+
+
 @public_page
 def indicator_detail(request: HttpRequest, code: str, agency: str | None = None) -> HttpResponse:
-    """Chart, data table, metadata, SDG target, lineage, downloads and a subscribe form."""
+    """Chart panels, map, data table, metadata, lineage, downloads, evidence and subscribing."""
     try:
         indicator = _public_indicator(code, agency)
     except AmbiguousIndicator as ambiguous:
         return _choose(request, ambiguous)
-    chosen = {dim: request.GET.get(dim, "") for dim in indicator.dimension_ids}
-    rows = dashboards.released_series(indicator, dims=chosen)
+    context = indicator_view_context(request, indicator)
+    rows = context["rows"]
     lineage = {
         (r.submission.sha256, r.submission.request_id) for r in rows if r.submission is not None
     }
@@ -113,11 +150,14 @@ def indicator_detail(request: HttpRequest, code: str, agency: str | None = None)
         request,
         "indicators/indicator_detail.html",
         {
-            "indicator": indicator,
-            "rows": rows,
-            "chart": dashboards.chart_data(indicator, rows),
+            **context,
             "dimensions": [
-                (d, codes, chosen.get(d, "")) for d, codes in indicator.dimensions.items()
+                (
+                    d,
+                    [(c, visuals.code_label(c)) for c in codes],
+                    context["state"]["dims"].get(d, ""),
+                )
+                for d, codes in indicator.dimensions.items()
             ],
             "publications": Publication.objects.filter(
                 pk__in=current_publication_ids(indicator_id=indicator.pk)
@@ -126,6 +166,7 @@ def indicator_detail(request: HttpRequest, code: str, agency: str | None = None)
             "sources": indicator.source_organisations.all(),
             "downloads": dashboards.download_links(indicator),
             "subscribe_form": SubscribeForm(),
+            "evidence": evidence_visible(user=request.user).filter(indicator=indicator)[:50],
         },
     )
 
@@ -239,43 +280,6 @@ def release_pre_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def city_dashboard(request: HttpRequest) -> HttpResponse:
-    """The city's pilots: indicators with charts, policy targets, subscriptions, data needs."""
-    if not is_city_staff(request.user):
-        raise Http404
-    orgs = member_org_ids(request.user)
-    pilots = list(Pilot.objects.filter(local_government_id__in=orgs).order_by("name"))
-    pilot_ids = [p.pk for p in pilots]
-    targets = dashboards.pilot_targets(pilots)
-    codes = {t["indicator"] for t in targets}
-    # Policy targets name codes, unique per NSI: the pilots' own countries' indicators.
-    countries = {p.country_id for p in pilots}
-    indicators = dashboards.public_indicators().filter(
-        pk__in=Publication.objects.filter(pilot_id__in=pilot_ids).values("indicators")
-    ) | dashboards.public_indicators().filter(code__in=codes, owner__country_id__in=countries)
-    following = dashboards.followed_indicators(request.user)
-    charts = []
-    for indicator in indicators.distinct().order_by("code")[:12]:
-        rows = dashboards.released_series(indicator)
-        charts.append(
-            {
-                "indicator": indicator,
-                "chart": dashboards.chart_data(indicator, rows),
-                "subscription": following.get(indicator.pk),
-            }
-        )
-    return render(
-        request,
-        "indicators/city_dashboard.html",
-        {
-            "pilots": pilots,
-            "targets": targets,
-            "charts": charts,
-            "need_form": DataNeedForm(pilots=_need_pilots(request.user)),
-        },
-    )
-
-
 def _need_pilots(user: Any) -> Any:
     """Pilots of the local governments the user acts for: where a need can be routed."""
     return Pilot.objects.filter(

@@ -272,18 +272,19 @@ def load_pilot(ctx: DemoContext) -> None:
             "Kragujevac Energy Efficiency Programme 2026–2030",
             "programme",
             [
-                # Monthly kWh, like the indicators demo's series (both are published there).
-                ("ENE-CONS-HH", "decrease", "410", 2030, "458", 2025),
-                ("ELEC_HH", "decrease", "160", 2030, "176", 2025),
+                # Monthly kWh, like the indicators demo's series (both are published there);
+                # the baseline is 2023's calendar-year mean, as the progress measure compares.
+                ("ENE-CONS-HH", "decrease", "410", 2030, "478", 2023),
+                ("ELEC_HH", "decrease", "160", 2030, "184", 2023),
             ],
         ),
         (
             "Sustainable Urban Mobility Plan of Kragujevac",
             "strategy",
             [
-                ("MOB-PT-SHARE", "increase", "30", 2030, "21", 2024),
-                ("MOB-CAR-OWN", "maintain", "310", 2030, "305", 2024),
-                ("PT_ACCESS", "increase", "85", 2030, "78", 2024),
+                ("MOB-PT-SHARE", "increase", "30", 2030, "19.4", 2022),
+                ("MOB-CAR-OWN", "maintain", "310", 2030, "298", 2022),
+                ("PT_ACCESS", "increase", "85", 2030, "75.3", 2022),
             ],
         ),
     ]

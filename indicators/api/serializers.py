@@ -81,6 +81,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "dimensions",
             "decimals",
             "min_cell_count",
+            "annual_aggregation",
             "is_active",
         ]
         read_only_fields = ["id", "owner", "country"]
@@ -337,5 +338,6 @@ class MonitoringSerializer(serializers.Serializer):
     unit = serializers.CharField(required=False)
     latest = serializers.JSONField(allow_null=True)
     distance = serializers.FloatField(allow_null=True)
-    projected = serializers.FloatField(allow_null=True)
     status = serializers.CharField()
+    # Every input of the progress measure: base, latest, target, CAGRs and their ratio.
+    progress = serializers.JSONField(allow_null=True)

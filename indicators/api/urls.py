@@ -4,7 +4,7 @@ from django.urls import path, re_path
 
 from ddms_platform.core.api import ApiRouter
 
-from . import open_data, views
+from . import evidence, open_data, views
 
 router = ApiRouter()
 router.register("territories", views.TerritoryViewSet, basename="territory")
@@ -13,6 +13,7 @@ router.register("working-observations", views.ObservationViewSet, basename="work
 router.register("observation-loads", views.ObservationLoadViewSet, basename="observation-load")
 router.register("observations", views.ReleasedObservationViewSet, basename="observation")
 router.register("publications", views.PublicationViewSet, basename="publication")
+router.register("evidence", evidence.EvidenceUseViewSet, basename="evidence")
 
 urlpatterns = [
     path("indicators/<str:code>/series/", open_data.SeriesView.as_view(), name="indicator-series"),

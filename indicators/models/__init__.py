@@ -1,6 +1,7 @@
 """Indicators domain models (DESIGN.md §2, indicators)."""
 
 from .downloads import DownloadCount
+from .evidence import EvidenceKind, EvidenceUse
 from .indicators import Indicator
 from .network import ComparabilityGroup, IndicatorAdoption, KitImport
 from .observations import Observation, ObservationLoad
@@ -19,6 +20,8 @@ __all__ = [
     "IndicatorAdoption",
     "KitImport",
     "DownloadCount",
+    "EvidenceKind",
+    "EvidenceUse",
     "Indicator",
     "Observation",
     "ObservationLoad",

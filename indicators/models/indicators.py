@@ -42,6 +42,12 @@ class Indicator(SharedWithNetwork, TimeStampedModel):
     )
     # Values counted from fewer units than this are published as confidential (status C).
     min_cell_count = models.PositiveIntegerField(null=True, blank=True)
+    # How months or quarters become the annual value the progress measure compares.
+    annual_aggregation = models.CharField(
+        max_length=4,
+        choices=[("mean", "calendar-year mean"), ("sum", "calendar-year sum")],
+        default="mean",
+    )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -25,6 +25,10 @@ class Territory(TimeStampedModel):
     name_sr_latn = models.CharField("name (Serbian, Latin)", max_length=200, blank=True)
     name_sr_cyrl = models.CharField("name (Serbian, Cyrillic)", max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
+    # A GeoJSON geometry (Polygon or MultiPolygon, WGS 84), validated and simplified on import.
+    boundary = models.JSONField(null=True, blank=True)
+    # Where the boundary comes from; the demo's say SYNTHETIC.
+    boundary_source = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["code", "country_id"]

@@ -1,4 +1,8 @@
-"""Policy monitoring: each target's latest published value, distance and trend verdict."""
+"""Policy monitoring: each target's published values, annualised, through the progress measure.
+
+The inputs are public (released values and the targets the city adopted), so the result is
+public too: the progress page and the monitoring API answer everyone (docs/indicators.md).
+"""
 
 from __future__ import annotations
 
@@ -8,51 +12,55 @@ from typing import Any
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
-from partnerships.choices import TargetDirection
 from partnerships.models import Pilot
 
+from .. import progress
 from ..models import Indicator, ReleasedObservation, Territory
 from .publications import current_publication_ids
 
-TREND_POINTS = 5
-# "Maintain" targets count as on track within this share of the target value.
-MAINTAIN_TOLERANCE = 0.05
+Point = tuple[dt.date, str, float]
 
 
-def _total_key(indicator: Indicator) -> str:
+def total_key(indicator: Indicator) -> str:
     """The dims key of the all-totals cell ('_T' for every dimension), the series to follow."""
     return "|".join(f"{d}=_T" for d in sorted(indicator.dimension_ids))
 
 
-def _year_fraction(start: dt.date) -> float:
-    return start.year + (start.month - 1) / 12
+def total_series(
+    indicators: list[Indicator], territory: Territory | None, *, now: dt.datetime | None = None
+) -> dict[str, list[Point]]:
+    """Indicator code → the public (period start, period type, value) points of its total cell.
 
-
-def linear_projection(points: list[tuple[float, float]], at: float) -> float | None:
-    """Least-squares line through (x, y) points, evaluated at `at`; None with < 2 points."""
-    if len(points) < 2:
-        return None
-    n = len(points)
-    mx = sum(x for x, _ in points) / n
-    my = sum(y for _, y in points) / n
-    sxx = sum((x - mx) ** 2 for x, _ in points)
-    if sxx == 0:
-        return None
-    slope = sum((x - mx) * (y - my) for x, y in points) / sxx
-    return my + slope * (at - mx)
-
-
-def meets(value: float, target: float, direction: str) -> bool:
-    """Whether `value` satisfies the target in its direction."""
-    if direction == TargetDirection.INCREASE:
-        return value >= target
-    if direction == TargetDirection.DECREASE:
-        return value <= target
-    return abs(value - target) <= abs(target) * MAINTAIN_TOLERANCE
+    One query whatever the number of indicators.
+    """
+    series: dict[str, list[Point]] = {i.code: [] for i in indicators}
+    pubs = current_publication_ids(now=now)
+    if territory is None or not indicators or not pubs:
+        return series
+    keys = {i.pk: total_key(i) for i in indicators}
+    rows = (
+        ReleasedObservation.objects.filter(
+            publication_id__in=pubs,
+            territory=territory,
+            indicator__in=list(keys),
+            dims_key__in=[*set(keys.values()), ""],
+        )
+        .exclude(value__isnull=True)
+        .annotate(v=Cast("value", FloatField()))
+        .order_by("indicator_code", "period_start")
+        .values_list(
+            "indicator_id", "indicator_code", "dims_key", "period_start", "period_type", "v"
+        )
+    )
+    # The all-totals cell; a cell loaded without dimensions is the total too.
+    for indicator_id, code, key, start, kind, value in rows:
+        if key in (keys[indicator_id], ""):
+            series[code].append((start, kind, value))
+    return series
 
 
 def pilot_monitoring(*, pilot: Pilot, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """For each policy target of the pilot: latest public value, distance, trend verdict."""
+    """For each policy target of the pilot: the progress level with every input of it."""
     policies = list(pilot.policies.prefetch_related("targets"))
     targets = [t for p in policies for t in p.targets.all()]
     codes = {t.indicator_code for t in targets}
@@ -64,39 +72,19 @@ def pilot_monitoring(*, pilot: Pilot, now: dt.datetime | None = None) -> list[di
     territory = Territory.objects.filter(
         country_id=pilot.country_id, code=pilot.territory_code
     ).first()
-    pubs = current_publication_ids(now=now)
-    series: dict[str, list[tuple[dt.date, str, float]]] = {c: [] for c in indicators}
-    if territory is not None and indicators and pubs:
-        keys = {i.pk: _total_key(i) for i in indicators.values()}
-        rows = (
-            ReleasedObservation.objects.filter(
-                publication_id__in=pubs,
-                territory=territory,
-                indicator__in=list(keys),
-                value__isnull=False,
-            )
-            .annotate(v=Cast("value", FloatField()))
-            .order_by("indicator_code", "period_start")
-            .values_list(
-                "indicator_id", "indicator_code", "dims_key", "period_start", "period", "v"
-            )
-        )
-        for indicator_id, code, key, start, period, value in rows:
-            if key == keys[indicator_id]:
-                series[code].append((start, period, value))
-    result = []
-    for policy in policies:
-        for target in policy.targets.all():
-            result.append(
-                {
-                    "policy": {"id": policy.pk, "name": policy.name},
-                    **_assess(target, indicators.get(target.indicator_code), series),
-                }
-            )
-    return result
+    series = total_series(list(indicators.values()), territory, now=now)
+    return [
+        {
+            "policy": {"id": policy.pk, "name": policy.name},
+            **assess_target(target, indicators.get(target.indicator_code), series),
+        }
+        for policy in policies
+        for target in policy.targets.all()
+    ]
 
 
-def _assess(target: Any, indicator: Indicator | None, series: dict) -> dict[str, Any]:
+def assess_target(target: Any, indicator: Indicator | None, series: dict) -> dict[str, Any]:
+    """One target against the indicator's annual values, from the policy's baseline."""
     target_value = float(target.target_value)
     base = {
         "target_id": target.pk,
@@ -106,28 +94,39 @@ def _assess(target: Any, indicator: Indicator | None, series: dict) -> dict[str,
         "direction": target.direction,
         "latest": None,
         "distance": None,
-        "projected": None,
-        "status": "no_data",
+        "status": progress.UNABLE,
+        "progress": None,
     }
     if indicator is None:
         return {**base, "status": "unknown_indicator"}
     points = series.get(indicator.code) or []
-    if not points:
-        return base
-    start, period, latest = points[-1]
-    trend = [(_year_fraction(s), v) for s, _p, v in points[-TREND_POINTS:]]
-    projected = linear_projection(trend, float(target.target_year))
-    if projected is None:
-        status = (
-            "achieved" if meets(latest, target_value, target.direction) else "insufficient_data"
-        )
-    else:
-        status = "on_track" if meets(projected, target_value, target.direction) else "off_track"
+    annual = progress.annual_values(points, how=indicator.annual_aggregation)
+    baseline = target.baseline_value is not None and target.baseline_year is not None
+    result = progress.assess(
+        annual,
+        direction=target.direction,
+        target_value=target_value,
+        target_year=target.target_year,
+        base_year=float(target.baseline_year) if baseline else None,
+        base_value=float(target.baseline_value) if baseline else None,
+    )
+    latest = None
+    if points:
+        start, _kind, value = points[-1]
+        latest = {"period": _period_label(start, _kind), "value": value}
     return {
         **base,
         "unit": indicator.unit,
-        "latest": {"period": period, "value": latest},
-        "distance": round(target_value - latest, 6),
-        "projected": None if projected is None else round(projected, 6),
-        "status": status,
+        "latest": latest,
+        "distance": None if latest is None else round(target_value - latest["value"], 6),
+        "status": result.level,
+        "progress": result.as_dict(),
     }
+
+
+def _period_label(start: dt.date, kind: str) -> str:
+    if kind == "M":
+        return f"{start.year}-{start.month:02d}"
+    if kind == "Q":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return str(start.year)

@@ -35,6 +35,7 @@ INDICATOR_FIELDS = (
     "dimensions",
     "decimals",
     "min_cell_count",
+    "annual_aggregation",
     "is_active",
 )
 

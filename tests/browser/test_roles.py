@@ -51,7 +51,7 @@ def test_partner_fixes_a_file_until_validation_passes(web, pages):
 def test_city_staff_subscribe_to_an_indicator(web, pages):
     web.sign_in("city")
     assert web.page.url.endswith("/city/")
-    web.page.locator("canvas[data-chart]").first.wait_for()
+    web.page.locator("article.tile").first.wait_for()
     web.screenshot("city-home")
     web.page.locator("form[action$='/EN-1/subscribe/'] button").first.click()
     web.page.wait_for_url("**/subscriptions/")

@@ -128,3 +128,35 @@ def test_the_second_country_publishes_its_own_elec_hh_through_the_real_chain(dem
     assert 'href="/indicators/MONSTAT/ELEC_HH/"' in choose
     assert client.get("/api/v1/indicators/ELEC_HH/").status_code == 409
     assert client.get("/api/v1/indicators/MONSTAT:ELEC_HH/").json()["owner"] == "MONSTAT"
+
+
+def test_the_monthly_demo_series_is_not_deteriorating_and_uses_the_baseline(demo, client):
+    """Regression: ELEC_HH climbs August to December with winter, yet uses less each year.
+
+    A straight line through its last five months once projected 1,332 kWh for 2030; the
+    progress measure compares calendar-year means from the policy's 2023 baseline instead.
+    """
+    from partnerships.models import Pilot
+
+    pilot = Pilot.objects.get(country_id="RS")
+    rows = client.get(f"/api/v1/pilots/{pilot.pk}/monitoring/").json()
+    by_code = {r["indicator"]: r for r in rows}
+    for code in ("ELEC_HH", "ENE-CONS-HH"):
+        row = by_code[code]
+        assert row["status"] in ("on_track", "acceleration_needed"), row
+        assert row["progress"]["base_year"] == 2023
+        assert row["progress"]["latest_year"] == 2024  # 2025 is still under embargo
+        assert row["progress"]["observed_cagr"] < 0  # year on year, consumption falls
+    assert {r["status"] for r in rows} != {"deterioration"}
+
+
+def test_the_demo_boundaries_are_synthetic_and_valid(demo):
+    from shapely.geometry import shape
+
+    from indicators.models import Territory
+
+    drawn = Territory.objects.exclude(boundary=None)
+    assert drawn.filter(level="municipality").count() == 5
+    for territory in drawn:
+        assert "SYNTHETIC" in territory.boundary_source
+        assert shape(territory.boundary).is_valid

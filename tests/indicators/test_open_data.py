@@ -174,7 +174,7 @@ def test_lineage_shows_the_chain_without_file_contents(world, api, published):
     assert b"file" not in api(None).get(f"/api/v1/observations/{row.pk}/lineage/").content
 
 
-def test_policy_monitoring_projects_the_trend_to_the_target_year(world, api, geo, indicator):
+def test_policy_monitoring_applies_the_progress_measure_for_everyone(world, api, geo, indicator):
     for year, value in ((2020, 40), (2021, 42), (2022, 44), (2023, 46)):
         add_obs(indicator, geo.city, str(year), value)
     pub = services.publication_create(
@@ -190,25 +190,40 @@ def test_policy_monitoring_projects_the_trend_to_the_target_year(world, api, geo
         target_year=2025,
         direction="increase",
     )
-    off = PolicyTarget.objects.create(
+    slow = PolicyTarget.objects.create(
         policy=policy,
         indicator_code="PT_ACCESS",
         target_value=Decimal(60),
         target_year=2025,
         direction="increase",
     )
+    from_baseline = PolicyTarget.objects.create(
+        policy=policy,
+        indicator_code="PT_ACCESS",
+        target_value=Decimal(60),
+        target_year=2025,
+        direction="increase",
+        baseline_value=Decimal(45),
+        baseline_year=2021,
+    )
     PolicyTarget.objects.create(
         policy=policy, indicator_code="NOPE", target_value=1, target_year=2025, direction="decrease"
     )
     url = f"/api/v1/pilots/{pilot.pk}/monitoring/"
     rows = {r["target_id"]: r for r in api(world.city_user).get(url).json()}
-    assert rows[on.pk]["status"] == "on_track" and rows[on.pk]["projected"] == 50.0
+    # 40 (2020) to 46 (2023): 4.77 % a year observed; 4.56 % needed for 50, 8.45 % for 60.
+    assert rows[on.pk]["status"] == "on_track"
+    assert rows[on.pk]["progress"]["ratio"] == pytest.approx(1.0449, abs=1e-4)
     assert rows[on.pk]["latest"] == {"period": "2023", "value": 46.0}
     assert rows[on.pk]["distance"] == 4.0
-    assert rows[off.pk]["status"] == "off_track"
+    assert rows[slow.pk]["status"] == "limited_progress"
+    # The policy's baseline, not the first value: 45 (2021) rose only to 46 (2023).
+    assert rows[from_baseline.pk]["progress"]["base_value"] == 45.0
+    assert rows[from_baseline.pk]["status"] == "limited_progress"
     assert sorted(r["status"] for r in rows.values())[-1] == "unknown_indicator"
-    assert api(world.partner_b_user).get(url).status_code == 404
-    assert api(None).get(url).status_code == 404
+    # Published figures against adopted targets: public, like the progress page.
+    assert api(None).get(url).json() == api(world.partner_b_user).get(url).json()
+    assert api(None).get("/api/v1/pilots/999999/monitoring/").status_code == 404
 
 
 @pytest.mark.usefixtures("services")

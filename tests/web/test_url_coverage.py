@@ -150,6 +150,25 @@ def _web_recipes() -> dict[str, Recipe]:
         "indicators:release-calendar": Recipe(None, "/releases/"),
         "indicators:release-detail": Recipe(None, lambda w: f"/releases/{w.published.pk}/"),
         "indicators:city-dashboard": Recipe("city_user", "/city/"),
+        "indicators:pilot-progress": Recipe(None, lambda w: f"/pilots/{w.pilot.pk}/progress/"),
+        "indicators:embed-indicator": Recipe(None, "/embed/indicators/EN-1/?view=tile"),
+        "indicators:evidence-create": Recipe(
+            "city_user",
+            "/city/evidence/",
+            "post",
+            {
+                "indicator": "EN-1",
+                "territory": "RS-KG",
+                "period": "2024",
+                "kind": "council_decision",
+                "title": "Budget 2027",
+                "decided_on": "2026-11-20",
+                "decision_body": "City council",
+            },
+        ),
+        "indicators:evidence-document": Recipe(
+            "city_user", lambda w: f"/evidence/{w.evidence.pk}/document/"
+        ),
         "indicators:data-need-create": Recipe(
             "city_user",
             "/city/data-needs/",
@@ -276,6 +295,7 @@ API_OBJECTS = {
     "notification": lambda w: w.notification.pk,
     "subscription": lambda w: w.own_subscription.pk,
     "pilot-monitoring": lambda w: w.pilot.pk,
+    "evidence": lambda w: w.evidence.pk,
     "communicationplan-calendar": lambda w: w.pilot.communication_plans.first().pk,
     "agreement-download": lambda w: w.agreement_a.pk,
     **network_coverage.API_OBJECTS,
@@ -323,7 +343,7 @@ def coverage_world(pages):
 
     from ddms_platform.notify.models import Notification
     from ddms_platform.notify.services import outbox_record
-    from indicators.models import Observation, ObservationLoad
+    from indicators.models import EvidenceUse, Observation, ObservationLoad
     from partnerships.models import (
         AgreementDocument,
         CaseStudy,
@@ -362,6 +382,20 @@ def coverage_world(pages):
     event = outbox_record(kind="test.event", obj=w.published, payload={})
     w.notification = Notification.objects.create(
         event=event, channel="email", recipient_key="email:x@example.org", email="x@example.org"
+    )
+    w.evidence = EvidenceUse.objects.create(
+        pilot=w.pilot,
+        kind="budget_line",
+        title="Budget line 4.2",
+        decided_on=dt.date(2026, 11, 1),
+        decision_body="City council",
+        document=ContentFile(b"%PDF", name="decision.pdf"),
+        document_name="decision.pdf",
+        released_observation=ReleasedObservation.objects.filter(publication=w.published).first(),
+        publication=w.published,
+        indicator=w.indicator,
+        territory_code="RS-KG",
+        period="2024",
     )
     w.document = AgreementDocument.objects.create(
         agreement=w.agreement_a,
