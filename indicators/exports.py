@@ -18,7 +18,8 @@ from .models import Indicator, ReleasedObservation
 CHUNK_SIZE = 5000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SDMX_AGENCY = "DDMS"
-SDMX_VERSION = "1.0"
+# Three-part versions, as SDMX 3 writes them (and SDMX REST 2 queries them).
+SDMX_VERSION = "1.0.0"
 CSV_HEADER = ["indicator", "territory", "period", "dimensions", "value", "status", "publication"]
 
 
@@ -27,9 +28,14 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell and cell.startswith(FORMULA_START) else cell
 
 
-def dataflow_id(indicator_code: str) -> str:
-    """The SDMX dataflow reference of an indicator: DDMS:DF_<CODE>(1.0)."""
-    return f"{SDMX_AGENCY}:DF_{indicator_code.upper()}({SDMX_VERSION})"
+def sdmx_agency_id(indicator: Indicator | None = None) -> str:
+    """The SDMX agency maintaining an indicator's structures (the one place that decides it)."""
+    return SDMX_AGENCY
+
+
+def dataflow_id(indicator_code: str, agency: str | None = None) -> str:
+    """The SDMX dataflow reference of an indicator: DDMS:DF_<CODE>(1.0.0)."""
+    return f"{agency or SDMX_AGENCY}:DF_{indicator_code.upper()}({SDMX_VERSION})"
 
 
 def _decimals(qs: QuerySet[ReleasedObservation]) -> dict[str, int]:
@@ -216,7 +222,7 @@ def sdmx_header(indicator: Indicator) -> list[str]:
 def stream_sdmx_csv(qs: QuerySet[ReleasedObservation], indicator: Indicator) -> Iterator[bytes]:
     """SDMX-CSV 2.0 for one indicator's dataflow (the key differs between indicators)."""
     dims = indicator.dimension_ids
-    structure_id = dataflow_id(indicator.code)
+    structure_id = dataflow_id(indicator.code, sdmx_agency_id(indicator))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(sdmx_header(indicator))

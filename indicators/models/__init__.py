@@ -1,5 +1,6 @@
 """Indicators domain models (DESIGN.md §2, indicators)."""
 
+from .codelists import Code, CodeList, IndicatorMetadata
 from .indicators import Indicator
 from .observations import Observation, ObservationLoad
 from .publications import Publication, ReleasedObservation
@@ -7,6 +8,9 @@ from .subscriptions import Subscription
 from .territories import Territory
 
 __all__ = [
+    "Code",
+    "CodeList",
+    "IndicatorMetadata",
     "Indicator",
     "Observation",
     "ObservationLoad",
