@@ -337,6 +337,7 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
             name=dict(obj.names),
             is_final=True,
             is_external_reference=False,
+            urn=urn(obj.kind, obj.agency, obj.id, obj.version),
             **extra,
         )
 
@@ -363,7 +364,12 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
     for scheme in found.conceptscheme:
         cs = maintainable(common.ConceptScheme, scheme)
         for item in scheme.items:
+            coded = lists.get("CL_" + item.id) or (lists.get(AREA_LIST) if item.id == "REF_AREA" else None)
+            # A core representation for coded concepts: readers (sdmx1) resolve a data set's
+            # attribute values through it.
             cs.append(common.Concept(id=item.id, name=dict(item.names)))
+            if coded is not None:
+                cs[item.id].core_representation = common.Representation(enumerated=coded)
             concepts[item.id] = cs[item.id]
         msg.add(cs)
     for scheme in found.agencyscheme:
@@ -375,7 +381,15 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
     def concept(cid: str) -> Any:
         return concepts.get(cid) or common.Concept(id=cid)
 
+    text_types = {
+        "time": common.FacetValueType.observationalTimePeriod,
+        "measure": common.FacetValueType.double,
+    }
+
     def representation(component: Component) -> Any:
+        if component.role in text_types:
+            facet = common.Facet(value_type=text_types[component.role])
+            return common.Representation(non_enumerated=[facet])
         if component.codelist:
             enumerated = lists.get(component.codelist) or common.Codelist(
                 id=component.codelist, maintainer=agency_of(sdmx_agency_id(None)), version=SDMX_VERSION
@@ -386,6 +400,9 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
     dsds: dict[str, Any] = {}
     for structure in found.datastructure:
         dsd = maintainable(v21.DataStructureDefinition, structure)
+        dsd.dimensions.id = "DimensionDescriptor"
+        dsd.attributes.id = "AttributeDescriptor"
+        dsd.measures.id = "MeasureDescriptor"
         order = 0
         for comp in structure.components:
             if comp.role in {"dimension", "time"}:
@@ -400,7 +417,13 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
                     )
                 )
             elif comp.role == "measure":
-                dsd.measures.append(v21.PrimaryMeasure(id=comp.id, concept_identity=concept(comp.id)))
+                dsd.measures.append(
+                    v21.PrimaryMeasure(
+                        id=comp.id,
+                        concept_identity=concept(comp.id),
+                        local_representation=representation(comp),
+                    )
+                )
             else:
                 related = (
                     v21.PrimaryMeasureRelationship()
