@@ -353,6 +353,7 @@ def write_json(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[
                 {
                     "id": "UNIT_MEASURE",
                     "name": CONCEPT_NAMES["UNIT_MEASURE"][lang],
+                    "relationship": {"dataflow": {}},
                     "values": [{"id": unit, "name": code_labels(UNIT_LIST, lang).get(unit, unit)}],
                 }
             ],
@@ -361,6 +362,7 @@ def write_json(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[
                 {
                     "id": "OBS_STATUS",
                     "name": CONCEPT_NAMES["OBS_STATUS"][lang],
+                    "relationship": {"observation": {}},
                     "values": [{"id": s, "name": status_labels.get(s, s)} for s in statuses],
                 }
             ],
@@ -376,7 +378,8 @@ def write_json(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[
     }
     head = orjson.dumps({"meta": meta, "data": {"structures": [structure]}})
     # …"structures":[…]}} → open the dataSets array after the structures
-    yield head[:-2] + b',"dataSets":[{"structure":0,"action":"Information","attributes":[0],'
+    links = orjson.dumps([{"rel": "dataflow", "urn": urn("dataflow", agency, flow, SDMX_VERSION)}])
+    yield head[:-2] + b',"dataSets":[{"structure":0,"action":"Information","attributes":[0],"links":' + links + b","
     yield b'"observations":{' if not series_ids else b'"series":{'
     first = True
     current: str | None = None

