@@ -58,13 +58,14 @@ def _watch_public_content() -> None:
     from ddms_platform.core.httpcache import content_changed
     from partnerships.models import Organisation
 
-    from .models import Indicator, Publication, Territory
+    from .models import Code, CodeList, Indicator, IndicatorMetadata, Publication, Territory
 
     def changed(**_kwargs: object) -> None:
         content_changed()
 
     # weak=False: the receiver is a local function, kept alive by the signal alone.
-    for model in (Publication, Indicator, Territory, Organisation):
+    # Code lists and metadata too: pages show their labels and texts.
+    for model in (Publication, Indicator, Territory, Organisation, CodeList, Code, IndicatorMetadata):
         post_save.connect(
             changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
         )

@@ -59,18 +59,26 @@ def released_series(
 
 
 def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[str, Any]:
-    """Series per territory (and dimension key) for the chart script; values as numbers."""
+    """Series per territory (and dimension key) for the chart script; values as numbers.
+
+    Legends and row headers are labels in the reader's language: "Grad Kragujevac (Žene)",
+    never "City of Kragujevac (sex=F)".
+    """
+    from .sdmx.codes import localised
+    from .sdmx.labels import Labeller
+
+    labels = Labeller()
     periods = sorted({r.period for r in rows})
     series: dict[str, dict[str, Any]] = {}
     for r in rows:
-        name = r.territory.name_en
-        label = f"{name} ({r.dims_key})" if r.dims_key else name
+        name = localised(r.territory)
+        label = f"{name} ({labels.dims(r.dims_key)})" if r.dims_key else name
         entry = series.setdefault(label, {"label": label, "values": {}})
         # Shown with the indicator's decimals, as the open-data downloads give them.
         value = None if r.value is None else round(float(r.value), indicator.decimals)
         entry["values"][r.period] = value
     return {
-        "unit": indicator.unit,
+        "unit": labels.unit(indicator.unit),
         "periods": periods,
         "series": [
             {"label": s["label"], "data": [s["values"].get(p) for p in periods]}

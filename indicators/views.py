@@ -28,6 +28,8 @@ from partnerships.views.nsi import nsi_only
 from . import dashboards
 from .forms import DataNeedForm, PublicationForm, ScheduleForm, SubscribeForm
 from .models import Indicator, Publication
+from .sdmx.codes import sdmx_lang
+from .sdmx.metadata import metadata_sections
 from .selectors.publications import (
     current_publication_ids,
     public_version,
@@ -90,6 +92,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
             "lineage": sorted(lineage),
             "sources": indicator.source_organisations.all(),
             "downloads": dashboards.download_links(indicator),
+            "reference_metadata": metadata_sections(indicator, sdmx_lang()),
             "subscribe_form": SubscribeForm(),
         },
     )
