@@ -16,6 +16,7 @@ from django.utils import timezone
 from partnerships import demo_requests
 
 from . import services
+from .sdmx import demo as sdmx_demo
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Subscription, Territory
 from .services.subscriptions import subscription_create
@@ -168,6 +169,7 @@ def load(ctx: Any = None) -> dict[str, int]:
     """Territories and indicators; with the demo context also data, releases, subscriptions."""
     created = _territories()
     created += _indicators(ctx)
+    created += sdmx_demo.load(ctx)
     if ctx is not None:
         _observations(ctx)
         _releases(ctx)
