@@ -315,9 +315,10 @@ def write_json(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[
         declared = (indicator.dimensions or {}).get(dim_id.lower())
         codes = [str(c) for c in declared] if declared else list(labels)
         if dim_id == "REF_AREA":
-            codes = sorted(set(qs.values_list("territory_code", flat=True).distinct()))
+            codes = sorted(qs.order_by().values_list("territory_code", flat=True).distinct())
         code_values[dim_id] = [(c, labels.get(c, c)) for c in codes]
-    periods = sorted(set(qs.values_list("period", flat=True).distinct()))
+    # order_by() first: the model's default ordering would make DISTINCT run over every row.
+    periods = sorted(qs.order_by().values_list("period", flat=True).distinct())
     code_values[TIME] = [(p, p) for p in periods]
     status_labels = code_labels(OBS_STATUS_LIST, lang)
     statuses = list(status_labels) or [s for s in "ABCDEFIMNOPSUV"]

@@ -195,3 +195,46 @@ def test_its_sdmx_json_structures_are_valid_against_the_official_2_0_schema(clie
     doc = orjson.loads(body)
     assert {"dataflows", "dataStructures", "codelists", "conceptSchemes"} <= set(doc["data"])
     assert schema_errors(doc, "structure") == []
+
+
+def test_the_sdmx_csv_download_names_a_dataflow_the_service_serves(client, published):
+    _, body = get(client, "/api/v1/open-data/observations.sdmx.csv?indicator=PT_ACCESS")
+    structure_id = csv_rows(body)[1][1]
+    agency, rest = structure_id.split(":")
+    flow, version = rest.rstrip(")").split("(")
+    assert version == "1.0.0"
+    response, served = get(client, f"/sdmx/structure/dataflow/{agency}/{flow}/{version}")
+    assert response.status_code == 200 and f'id="{flow}"'.encode() in served
+
+
+def test_as_of_answers_the_version_public_at_that_time(client, world, geo, indicator, published):
+    from django.utils import timezone
+
+    before = timezone.now()
+    from indicators import services
+
+    from .conftest import add_obs
+
+    add_obs(indicator, geo.m1, "2025", "99", dims={"sex": "F"})
+    revision = services.publication_revise(actor=world.nsi_manager, publication=published)
+    services.publication_publish(actor=world.nsi_manager, publication=revision)
+    _, now_body = get(client, "/sdmx/data/DF_PT_ACCESS/all?format=csvfile")
+    _, then_body = get(client, f"/sdmx/data/DF_PT_ACCESS/all?format=csvfile&asOf={before.isoformat()}")
+    assert "2025" in [r[6] for r in csv_rows(now_body)[1:]]
+    assert "2025" not in [r[6] for r in csv_rows(then_body)[1:]]
+
+
+@pytest.mark.parametrize("url", ["/sdmx/structure/dataflow/*/*/*", "/sdmx/data/DF_PT_ACCESS/all"])
+def test_it_refuses_writes(client, published, url):
+    assert client.post(url).status_code == 405
+
+
+def test_an_unknown_structure_type_is_501_and_a_bad_reference_400(client, published):
+    assert get(client, "/sdmx/structure/hierarchicalcodelist/*/*/*")[0].status_code == 501
+    assert get(client, "/sdmx/structure/dataflow/*/*/*?references=cousins")[0].status_code == 400
+
+
+def test_the_dataflow_list_costs_a_fixed_number_of_queries(client, published, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response, _ = get(client, "/sdmx/structure/dataflow/*/*/*?references=all")
+    assert response.status_code == 200
