@@ -20,10 +20,10 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [str(_HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != _HERE)]
 
-from benchmarks.open_data import big_rows, copy_rows, rss_mb, setup  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from benchmarks.open_data import big_rows, copy_rows, rss_mb, setup  # noqa: E402
 from indicators.models import ReleasedObservation  # noqa: E402
 from indicators.sdmx.codes import code_lists_seed  # noqa: E402
 
@@ -32,7 +32,10 @@ CASES = [
     ("SDMX-ML 2.1 StructureSpecific", f"{FLOW}?format=structurespecificdata"),
     ("SDMX-JSON 2.0", f"{FLOW}?format=jsondata"),
     ("SDMX-CSV 2.0 (web service)", f"{FLOW}?format=csvfile"),
-    ("SDMX-CSV 2.0 (existing download)", "/api/v1/open-data/observations.sdmx.csv?indicator=BENCH_BIG"),
+    (
+        "SDMX-CSV 2.0 (existing download)",
+        "/api/v1/open-data/observations.sdmx.csv?indicator=BENCH_BIG",
+    ),
 ]
 
 
@@ -92,7 +95,9 @@ def main() -> None:
     print(f"{count:,} observations of BENCH_BIG (monthly, by territory and sex)")
     client = Client()
     ref_t, ref_size, ref_mem = best(copy_to_stdout(big.pk), args.repeat)
-    print(f"{'COPY ... TO STDOUT':34} {ref_t * 1000:8.0f} ms {ref_size / 1e6:7.1f} MB  RSS +{ref_mem:5.1f} MB")
+    print(
+        f"{'COPY ... TO STDOUT':34} {ref_t * 1000:8.0f} ms {ref_size / 1e6:7.1f} MB  RSS +{ref_mem:5.1f} MB"
+    )
     download = None
     for name, url in CASES:
         t, size, mem = best(http(client, url), args.repeat)

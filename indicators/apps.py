@@ -65,7 +65,15 @@ def _watch_public_content() -> None:
 
     # weak=False: the receiver is a local function, kept alive by the signal alone.
     # Code lists and metadata too: pages show their labels and texts.
-    for model in (Publication, Indicator, Territory, Organisation, CodeList, Code, IndicatorMetadata):
+    for model in (
+        Publication,
+        Indicator,
+        Territory,
+        Organisation,
+        CodeList,
+        Code,
+        IndicatorMetadata,
+    ):
         post_save.connect(
             changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False
         )

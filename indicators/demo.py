@@ -16,9 +16,9 @@ from django.utils import timezone
 from partnerships import demo_requests
 
 from . import services
-from .sdmx import demo as sdmx_demo
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Subscription, Territory
+from .sdmx import demo as sdmx_demo
 from .services.subscriptions import subscription_create
 
 # code, level, parent, English, Serbian Latin, Serbian Cyrillic

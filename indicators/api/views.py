@@ -90,17 +90,21 @@ class IndicatorViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
             return Indicator.objects.none()
         return indicators_visible(self.request.user).prefetch_related("source_organisations")
 
-    @extend_schema(request=None, responses=None, description=(
-        "Reference metadata (SDG metadata template sections / ESS SIMS concepts) in three "
-        "languages; PATCH {concept: {en|sr-Latn|sr-Cyrl: text}} as NSI staff."
-    ))
+    @extend_schema(
+        request=None,
+        responses=None,
+        description=(
+            "Reference metadata (SDG metadata template sections / ESS SIMS concepts) in three "
+            "languages; PATCH {concept: {en|sr-Latn|sr-Cyrl: text}} as NSI staff."
+        ),
+    )
     @action(detail=True, methods=["get", "patch"], url_path="metadata")
     def metadata(self, request: Request, code: str | None = None) -> Response:
         from ..sdmx.metadata import indicator_metadata_update, metadata_report
 
         indicator = self.get_object()
         if request.method == "PATCH":
-            indicator_metadata_update(actor=request.user, indicator=indicator, content=request.data)
+            indicator_metadata_update(actor=request.user, indicator=indicator, content=request.data)  # type: ignore[arg-type]
         return Response(metadata_report(indicator))
 
     def perform_create(self, serializer: Any) -> None:

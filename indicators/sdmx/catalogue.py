@@ -39,7 +39,12 @@ DOWNLOADS = [
     ("SDMX-CSV 2.0", "sdmx.csv", "CSV", "application/vnd.sdmx.data+csv"),
 ]
 SDMX_FORMATS = [
-    ("SDMX-ML 2.1 StructureSpecific", "structurespecificdata", "XML", "application/vnd.sdmx.structurespecificdata+xml"),
+    (
+        "SDMX-ML 2.1 StructureSpecific",
+        "structurespecificdata",
+        "XML",
+        "application/vnd.sdmx.structurespecificdata+xml",
+    ),
     ("SDMX-JSON 2.0", "jsondata", "JSON", "application/vnd.sdmx.data+json"),
     ("SDMX-CSV 2.0 (web service)", "csvfile", "CSV", "application/vnd.sdmx.data+csv"),
 ]
@@ -85,7 +90,10 @@ def build_catalogue() -> Graph:
         (
             catalogue,
             DCTERMS.description,
-            Literal("Local development indicators released by the national statistical office.", lang="en"),
+            Literal(
+                "Local development indicators released by the national statistical office.",
+                lang="en",
+            ),
         )
     )
     g.add((catalogue, FOAF.homepage, _site("/indicators/")))
@@ -135,10 +143,20 @@ def build_catalogue() -> Graph:
         .values_list("indicators", "last")
     )
     for indicator in indicators:
-        dataset = _dataset(g, indicator, agent, licence, service, coverage.get(indicator.pk), areas.get(indicator.pk, set()))
+        dataset = _dataset(
+            g,
+            indicator,
+            agent,
+            licence,
+            service,
+            coverage.get(indicator.pk),
+            areas.get(indicator.pk, set()),
+        )
         if issued.get(indicator.pk):
             g.add((dataset, DCTERMS.issued, Literal(issued[indicator.pk], datatype=XSD.dateTime)))
-            g.add((dataset, DCTERMS.modified, Literal(modified[indicator.pk], datatype=XSD.dateTime)))
+            g.add(
+                (dataset, DCTERMS.modified, Literal(modified[indicator.pk], datatype=XSD.dateTime))
+            )
         g.add((catalogue, DCAT.dataset, dataset))
         g.add((service, DCAT.servesDataset, dataset))
     return g
@@ -158,7 +176,7 @@ def _dataset(
     agent: URIRef,
     licence: URIRef,
     service: URIRef,
-    coverage: dict[str, Any] | None,
+    coverage: Any,
     areas: set[str],
 ) -> URIRef:
     page = _site(reverse("indicators:indicator-detail", args=[indicator.code]))
@@ -200,15 +218,45 @@ def _dataset(
     query = urlencode({"indicator": indicator.code})
     for title, fmt, file_type, media in DOWNLOADS:
         url = _site(f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
-        _distribution(g, dataset, f"{indicator.code}-{fmt}", title, url, file_type, media, licence, download=True)
+        _distribution(
+            g,
+            dataset,
+            f"{indicator.code}-{fmt}",
+            title,
+            url,
+            file_type,
+            media,
+            licence,
+            download=True,
+        )
     flow = f"/sdmx/data/dataflow/DDMS/{flow_id(indicator)}/1.0.0/*"
     for title, fmt, file_type, media in SDMX_FORMATS:
         url = _site(f"{flow}?format={fmt}")
-        dist = _distribution(g, dataset, f"{indicator.code}-sdmx-{fmt}", title, url, file_type, media, licence, download=False)
+        dist = _distribution(
+            g,
+            dataset,
+            f"{indicator.code}-sdmx-{fmt}",
+            title,
+            url,
+            file_type,
+            media,
+            licence,
+            download=False,
+        )
         g.add((dist, DCAT.accessService, service))
         g.add((dist, DCTERMS.conformsTo, URIRef(SDMX_STANDARD)))
     package = _site(reverse("indicator-datapackage", args=[indicator.code]))
-    _distribution(g, dataset, f"{indicator.code}-datapackage", "Frictionless Data Package", package, "ZIP", "application/zip", licence, download=True)
+    _distribution(
+        g,
+        dataset,
+        f"{indicator.code}-datapackage",
+        "Frictionless Data Package",
+        package,
+        "ZIP",
+        "application/zip",
+        licence,
+        download=True,
+    )
     return dataset
 
 

@@ -22,8 +22,6 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from ddms_platform.core.errors import DomainError
-
 from ..exports import CHUNK_SIZE, SDMX_VERSION, _chunks, _fmt, neutralise, sdmx_agency_id
 from ..models import Indicator, ReleasedObservation
 from ..periods import period_bound
@@ -220,7 +218,15 @@ def write_csv(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[b
     )
     for batch in _chunks(rows(query, qs)):
         writer.writerows(
-            ("dataflow", structure_id, "I", *[neutralise(k) for k in key], period, value or "NaN", status)
+            (
+                "dataflow",
+                structure_id,
+                "I",
+                *[neutralise(k) for k in key],
+                period,
+                value or "NaN",
+                status,
+            )
             for key, period, value, status in batch
         )
         yield buffer.getvalue().encode()
@@ -249,12 +255,12 @@ def write_xml(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[b
     xmlns = " ".join(f'xmlns:{p}="{u}"' for p, u in NS.items())
     yield (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<message:StructureSpecificData {xmlns} xmlns:ns1={quoteattr(namespace)}>'
+        f"<message:StructureSpecificData {xmlns} xmlns:ns1={quoteattr(namespace)}>"
         f"<message:Header><message:ID>{_header_id()}</message:ID><message:Test>false</message:Test>"
         f"<message:Prepared>{timezone.now().isoformat(timespec='seconds')}</message:Prepared>"
-        f'<message:Sender id={quoteattr(agency)}/>'
-        f'<message:Structure structureID={quoteattr(ref)} namespace={quoteattr(namespace)} '
-        f'dimensionAtObservation={quoteattr(level)}><common:StructureUsage>'
+        f"<message:Sender id={quoteattr(agency)}/>"
+        f"<message:Structure structureID={quoteattr(ref)} namespace={quoteattr(namespace)} "
+        f"dimensionAtObservation={quoteattr(level)}><common:StructureUsage>"
         f'<Ref agencyID={quoteattr(agency)} id={quoteattr(flow)} version="{SDMX_VERSION}"/>'
         "</common:StructureUsage></message:Structure></message:Header>"
         f'<message:DataSet ss:dataScope="DataStructure" xsi:type="ns1:DataSetType" '
@@ -348,7 +354,9 @@ def write_json(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[
             "series": [dimension(d) for d in series_ids],
             "observation": [dimension(d) for d in obs_ids],
         },
-        "measures": {"observation": [{"id": "OBS_VALUE", "name": CONCEPT_NAMES["OBS_VALUE"][lang]}]},
+        "measures": {
+            "observation": [{"id": "OBS_VALUE", "name": CONCEPT_NAMES["OBS_VALUE"][lang]}]
+        },
         "attributes": {
             "dataSet": [
                 {
@@ -380,7 +388,12 @@ def write_json(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[
     head = orjson.dumps({"meta": meta, "data": {"structures": [structure]}})
     # …"structures":[…]}} → open the dataSets array after the structures
     links = orjson.dumps([{"rel": "dataflow", "urn": urn("dataflow", agency, flow, SDMX_VERSION)}])
-    yield head[:-2] + b',"dataSets":[{"structure":0,"action":"Information","attributes":[0],"links":' + links + b","
+    yield (
+        head[:-2]
+        + b',"dataSets":[{"structure":0,"action":"Information","attributes":[0],"links":'
+        + links
+        + b","
+    )
     yield b'"observations":{' if not series_ids else b'"series":{'
     first = True
     current: str | None = None

@@ -50,9 +50,20 @@ def package_descriptor(indicator: Indicator, lists: list[str]) -> dict[str, Any]
         "description": indicator.description or indicator.methodology,
         "homepage": site + reverse("indicators:indicator-detail", args=[indicator.code]),
         "version": "1.0.0",
-        "licenses": [{"name": "CC-BY-4.0", "path": settings.DDMS_DATA_LICENCE_URL, "title": "Creative Commons Attribution 4.0"}],
+        "licenses": [
+            {
+                "name": "CC-BY-4.0",
+                "path": settings.DDMS_DATA_LICENCE_URL,
+                "title": "Creative Commons Attribution 4.0",
+            }
+        ],
         "keywords": [indicator.topic, *[f"SDG {s}" for s in indicator.sdg_targets or []]],
-        "sources": [{"title": "SDMX dataflow", "path": f"{site}/sdmx/dataflow/DDMS/DF_{indicator.code.upper()}/1.0.0"}],
+        "sources": [
+            {
+                "title": "SDMX dataflow",
+                "path": f"{site}/sdmx/dataflow/DDMS/DF_{indicator.code.upper()}/1.0.0",
+            }
+        ],
         "x_reference_metadata": "metadata.json",
         "resources": [
             {

@@ -112,7 +112,9 @@ def indicator_metadata_update(
             )
         bad = [lang for lang, text in texts.items() if not isinstance(text, str)]
         if bad:
-            raise DomainError(f"{concept_id}: the {', '.join(bad)} text is not a string.", field=concept_id)
+            raise DomainError(
+                f"{concept_id}: the {', '.join(bad)} text is not a string.", field=concept_id
+            )
     row, _created = IndicatorMetadata.objects.select_for_update().get_or_create(indicator=indicator)
     before = dict(row.content)
     merged = dict(row.content)

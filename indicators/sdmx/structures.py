@@ -39,7 +39,11 @@ CONCEPT_NAMES: dict[str, dict[str, str]] = {
         "sr-Latn": "Status podatka",
         "sr-Cyrl": "Статус податка",
     },
-    "UNIT_MEASURE": {"en": "Unit of measure", "sr-Latn": "Jedinica mere", "sr-Cyrl": "Јединица мере"},
+    "UNIT_MEASURE": {
+        "en": "Unit of measure",
+        "sr-Latn": "Jedinica mere",
+        "sr-Cyrl": "Јединица мере",
+    },
 }
 URN = "urn:sdmx:org.sdmx.infomodel."
 URN_CLASS = {
@@ -364,7 +368,9 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
     for scheme in found.conceptscheme:
         cs = maintainable(common.ConceptScheme, scheme)
         for item in scheme.items:
-            coded = lists.get("CL_" + item.id) or (lists.get(AREA_LIST) if item.id == "REF_AREA" else None)
+            coded = lists.get("CL_" + item.id) or (
+                lists.get(AREA_LIST) if item.id == "REF_AREA" else None
+            )
             # A core representation for coded concepts: readers (sdmx1) resolve a data set's
             # attribute values through it.
             cs.append(common.Concept(id=item.id, name=dict(item.names)))
@@ -392,7 +398,9 @@ def to_sdmx_ml(found: Artefacts) -> bytes:
             return common.Representation(non_enumerated=[facet])
         if component.codelist:
             enumerated = lists.get(component.codelist) or common.Codelist(
-                id=component.codelist, maintainer=agency_of(sdmx_agency_id(None)), version=SDMX_VERSION
+                id=component.codelist,
+                maintainer=agency_of(sdmx_agency_id(None)),
+                version=SDMX_VERSION,
             )
             return common.Representation(enumerated=enumerated)
         return None
@@ -458,7 +466,10 @@ JSON_STRUCTURE_SCHEMA = (
 
 
 def _json_names(names_: dict[str, str], lang: str) -> dict[str, Any]:
-    return {"name": names_.get(lang) or names_.get("en") or next(iter(names_.values()), ""), "names": names_}
+    return {
+        "name": names_.get(lang) or names_.get("en") or next(iter(names_.values()), ""),
+        "names": names_,
+    }
 
 
 def _json_maintainable(obj: Scheme | Structure, lang: str) -> dict[str, Any]:
@@ -469,7 +480,9 @@ def _json_maintainable(obj: Scheme | Structure, lang: str) -> dict[str, Any]:
         "isExternalReference": False,
         "isFinal": True,
         **_json_names(obj.names, lang),
-        "links": [{"rel": "self", "urn": urn(obj.kind, obj.agency, obj.id, obj.version), "type": obj.kind}],
+        "links": [
+            {"rel": "self", "urn": urn(obj.kind, obj.agency, obj.id, obj.version), "type": obj.kind}
+        ],
     }
 
 
@@ -513,9 +526,7 @@ def to_sdmx_json(found: Artefacts, *, lang: str = "en") -> bytes:
                 },
                 "attributeList": {
                     "id": "AttributeDescriptor",
-                    "attributes": [
-                        component(c, 0) for c in s.components if c.role == "attribute"
-                    ],
+                    "attributes": [component(c, 0) for c in s.components if c.role == "attribute"],
                 },
                 "measureList": {
                     "id": "MeasureDescriptor",

@@ -20,7 +20,9 @@ urlpatterns = [
         name="data",
     ),
     # SDMX REST 1.5: /data/{flowRef}/{key} and /{type}/{agency}/{id}/{version}
-    re_path(rf"^data/(?P<flow_ref>{SEG})(?:/(?P<key>{SEG}))?/?$", views.data_legacy, name="data-legacy"),
+    re_path(
+        rf"^data/(?P<flow_ref>{SEG})(?:/(?P<key>{SEG}))?/?$", views.data_legacy, name="data-legacy"
+    ),
     re_path(
         rf"^(?P<kind>dataflow|datastructure|codelist|conceptscheme|agencyscheme|structure)(?:/(?P<agency>{SEG})(?:/(?P<resource>{SEG})(?:/(?P<version>{SEG}))?)?)?/?$",
         views.structure,

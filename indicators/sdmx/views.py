@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
@@ -54,7 +55,13 @@ STRUCTURE_TYPES = {
     "application/vnd.sdmx.structure+json": "json",
     "application/json": "json",
 }
-STRUCTURE_FORMATS = {"structure": "xml", "sdmx-ml": "xml", "xml": "xml", "sdmx-json": "json", "json": "json"}
+STRUCTURE_FORMATS = {
+    "structure": "xml",
+    "sdmx-ml": "xml",
+    "xml": "xml",
+    "sdmx-json": "json",
+    "json": "json",
+}
 
 
 def negotiate(request: HttpRequest, types: dict[str, str], formats: dict[str, str]) -> str:
@@ -62,7 +69,9 @@ def negotiate(request: HttpRequest, types: dict[str, str], formats: dict[str, st
     fmt = request.GET.get("format")
     if fmt:
         if fmt.lower() not in formats:
-            raise SdmxError(406, f"format={fmt!r} is not available; use one of {', '.join(formats)}.")
+            raise SdmxError(
+                406, f"format={fmt!r} is not available; use one of {', '.join(formats)}."
+            )
         return formats[fmt.lower()]
     accept = request.headers.get("Accept", "") or "*/*"
     entries = []
@@ -94,8 +103,8 @@ def error(err: SdmxError) -> HttpResponse:
     return HttpResponse(orjson.dumps(body), status=err.status, content_type="application/json")
 
 
-def _guard(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def _guard(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except SdmxError as err:
@@ -123,7 +132,15 @@ def structure(
     if kind not in (*TYPES, "*", "all", "structure"):
         raise SdmxError(501, f"Structure type {kind!r} is not served.")
     references = request.GET.get("references", "none").lower()
-    if references not in ("none", "parents", "parentsandsiblings", "children", "descendants", "all", *TYPES):
+    if references not in (
+        "none",
+        "parents",
+        "parentsandsiblings",
+        "children",
+        "descendants",
+        "all",
+        *TYPES,
+    ):
         raise SdmxError(400, f"references={references!r} is not valid.")
     fmt = negotiate(request, STRUCTURE_TYPES, STRUCTURE_FORMATS)
     found = structures(kind, agency, resource, version, references)
@@ -149,7 +166,7 @@ def data(
     version: str = "*",
     key: str = "*",
     context: str = "dataflow",
-) -> HttpResponse:
+) -> HttpResponseBase:
     """/data/dataflow/{agency}/{id}/{version}/{key} (and /data/{flowRef}/{key} of 1.5)."""
     if context not in ("dataflow", "*"):
         raise SdmxError(501, f"Data by {context} is not served; query by dataflow.")
@@ -163,7 +180,9 @@ def data(
     qs = observations(query)
     limit = settings.DDMS_SDMX_MAX_OBSERVATIONS
     if limit and qs.count() > limit:
-        raise SdmxError(413, f"The response would hold more than {limit} observations; narrow the key.")
+        raise SdmxError(
+            413, f"The response would hold more than {limit} observations; narrow the key."
+        )
     if not qs.exists():
         raise SdmxError(404, "No data match the query.")
     writer, content_type, ext = WRITERS[fmt]
@@ -174,7 +193,7 @@ def data(
     return response
 
 
-def data_legacy(request: HttpRequest, flow_ref: str, key: str = "*") -> HttpResponse:
+def data_legacy(request: HttpRequest, flow_ref: str, key: str = "*") -> HttpResponseBase:
     """/data/{flowRef}/{key}: flowRef is ID, AGENCY,ID or AGENCY,ID,VERSION (SDMX REST 1.5)."""
     parts = flow_ref.split(",")
     agency, resource, version = (

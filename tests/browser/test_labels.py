@@ -54,7 +54,9 @@ def legend(session: Session) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", list(EXPECTED))
-def test_the_indicator_page_and_its_chart_show_labels(chromium, live_server, transactional_db, labelled, lang):
+def test_the_indicator_page_and_its_chart_show_labels(
+    chromium, live_server, transactional_db, labelled, lang
+):
     territory, female, sex, topic = EXPECTED[lang]
     session = browser_page(chromium, live_server, lang)
     session.go("/indicators/EN-1/")
@@ -75,7 +77,9 @@ def test_the_indicator_page_and_its_chart_show_labels(chromium, live_server, tra
 
 
 @pytest.mark.parametrize("lang", list(EXPECTED))
-def test_the_city_dashboard_charts_show_labels(chromium, live_server, transactional_db, labelled, lang):
+def test_the_city_dashboard_charts_show_labels(
+    chromium, live_server, transactional_db, labelled, lang
+):
     territory, female, _sex, _topic = EXPECTED[lang]
     session = browser_page(chromium, live_server, lang)
     session.go("/accounts/login/")

@@ -70,7 +70,9 @@ def test_the_catalogue_reads_back(client, published, fmt):
 
 
 def test_the_catalogue_leaves_out_an_embargoed_indicator(client, world, geo, indicator):
-    scheduled_release(world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+    scheduled_release(
+        world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+    )
     graph = catalogue(client, "ttl")
     assert list(graph.subjects(RDF.type, DCAT.Dataset)) == []
     assert client.get("/indicators/PT_ACCESS/datapackage.zip").status_code == 404
@@ -84,7 +86,12 @@ def test_the_data_package_validates_clean_with_frictionless(client, published, t
     keys = descriptor["resources"][0]["schema"]["foreignKeys"]
     assert {k["fields"] for k in keys} == {"FREQ", "REF_AREA", "SEX", "OBS_STATUS"}
     run = subprocess.run(
-        [str(Path(sys.executable).parent / "frictionless"), "validate", "--json", "datapackage.json"],
+        [
+            str(Path(sys.executable).parent / "frictionless"),
+            "validate",
+            "--json",
+            "datapackage.json",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -99,9 +106,17 @@ def test_frictionless_finds_a_broken_foreign_key(client, published, tmp_path):
     response = client.get("/indicators/PT_ACCESS/datapackage.zip")
     zipfile.ZipFile(io.BytesIO(response.content)).extractall(tmp_path)
     codes = tmp_path / "codelists" / "CL_SEX.csv"
-    codes.write_text("\n".join(line for line in codes.read_text().splitlines() if not line.startswith("F,")) + "\n")
+    codes.write_text(
+        "\n".join(line for line in codes.read_text().splitlines() if not line.startswith("F,"))
+        + "\n"
+    )
     run = subprocess.run(
-        [str(Path(sys.executable).parent / "frictionless"), "validate", "--json", "datapackage.json"],
+        [
+            str(Path(sys.executable).parent / "frictionless"),
+            "validate",
+            "--json",
+            "datapackage.json",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -9,7 +9,13 @@ from ddms_platform.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/indicators/PT_ACCESS/metadata/"
-TEXTS = {"DEFINITION": {"en": "Share within 500 m", "sr-Latn": "Udeo do 500 m", "sr-Cyrl": "Удео до 500 м"}}
+TEXTS = {
+    "DEFINITION": {
+        "en": "Share within 500 m",
+        "sr-Latn": "Udeo do 500 m",
+        "sr-Cyrl": "Удео до 500 м",
+    }
+}
 
 
 def test_nsi_staff_edit_the_metadata_in_three_languages(api, world, published):
@@ -28,7 +34,9 @@ def test_a_partner_cannot_edit_the_metadata(api, world, published):
 
 
 def test_an_unknown_concept_or_language_is_rejected(api, world, published):
-    assert api(world.nsi_manager).patch(URL, {"NOPE": {"en": "x"}}, format="json").status_code == 400
+    assert (
+        api(world.nsi_manager).patch(URL, {"NOPE": {"en": "x"}}, format="json").status_code == 400
+    )
     bad_lang = {"DEFINITION": {"de": "x"}}
     assert api(world.nsi_manager).patch(URL, bad_lang, format="json").status_code == 400
 

@@ -79,7 +79,9 @@ def test_sdmx1_reads_sdmx_csv_with_the_published_dsd(platform, live_server, tmp_
 
 def test_sdmx1_sees_nothing_under_embargo(live_server, transactional_db, world, geo, indicator):
     code_lists_seed()
-    scheduled_release(world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+    scheduled_release(
+        world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+    )
     sdmx.add_source({"id": SOURCE, "name": "t", "url": f"{live_server.url}/sdmx"}, override=True)
     client = sdmx.Client(SOURCE)
     for query in (client.dataflow, lambda: client.dataflow("DF_PT_ACCESS")):
@@ -88,7 +90,8 @@ def test_sdmx1_sees_nothing_under_embargo(live_server, transactional_db, world, 
         assert caught.value.response.status_code == 404  # "no results", as the standard says
     for fmt in ("structurespecificdata", "jsondata", "csvfile"):
         response = requests.get(
-            f"{live_server.url}/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*?format={fmt}", timeout=30
+            f"{live_server.url}/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*?format={fmt}",
+            timeout=30,
         )
         assert response.status_code == 404
 
@@ -108,7 +111,12 @@ def test_pysdmx_reads_structures_in_sdmx_ml_and_sdmx_json(platform, live_server)
         message = read_sdmx(body)
         (dsd,) = message.get_data_structure_definitions()
         assert (dsd.id, dsd.version) == ("DSD_PT_ACCESS", "1.0.0")
-        assert [c.id for c in dsd.components.dimensions] == ["FREQ", "REF_AREA", "SEX", "TIME_PERIOD"]
+        assert [c.id for c in dsd.components.dimensions] == [
+            "FREQ",
+            "REF_AREA",
+            "SEX",
+            "TIME_PERIOD",
+        ]
         (sex,) = [cl for cl in message.get_codelists() if cl.id == "CL_SEX"]
         assert {c.id for c in sex} == {"_T", "F", "M"}
         assert [f.id for f in message.get_dataflows()] == ["DF_PT_ACCESS"]
@@ -122,7 +130,9 @@ def test_pysdmx_reads_the_data(platform, live_server, fmt):
     structure = requests.get(
         f"{base}/structure/datastructure/DDMS/DSD_PT_ACCESS/1.0.0?references=children", timeout=30
     ).text
-    body = requests.get(f"{base}/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A..F+M?format={fmt}", timeout=30).text
+    body = requests.get(
+        f"{base}/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A..F+M?format={fmt}", timeout=30
+    ).text
     message = read_sdmx(body, validate=False)
     frame = message.data[0].data
     assert sorted(frame["SEX"]) == ["F", "M"]

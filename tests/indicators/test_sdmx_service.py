@@ -42,26 +42,40 @@ def test_it_answers_the_1_5_form(client, published):
 
 
 def test_it_serves_the_dsd_with_its_code_lists_in_three_languages(client, published):
-    response, body = get(client, "/sdmx/structure/datastructure/DDMS/DSD_PT_ACCESS/1.0.0?references=children")
+    response, body = get(
+        client, "/sdmx/structure/datastructure/DDMS/DSD_PT_ACCESS/1.0.0?references=children"
+    )
     assert response.status_code == 200
     root = etree.fromstring(body)
     assert root.xpath("//*[local-name()='DataStructure']/@id") == ["DSD_PT_ACCESS"]
     dims = root.xpath("//*[local-name()='Dimension']/@id")
     assert dims == ["FREQ", "REF_AREA", "SEX"]
-    total = root.xpath("//*[local-name()='Codelist'][@id='CL_SEX']/*[local-name()='Code'][@id='_T']/*[local-name()='Name']/text()")
+    total = root.xpath(
+        "//*[local-name()='Codelist'][@id='CL_SEX']/*[local-name()='Code'][@id='_T']/*[local-name()='Name']/text()"
+    )
     assert total == ["Total", "Ukupno", "Укупно"]
 
 
 def test_it_serves_structures_in_sdmx_json(client, published):
-    response, body = get(client, "/sdmx/structure/codelist/DDMS/CL_SEX/1.0.0", accept="application/vnd.sdmx.structure+json;version=2.0.0")
+    response, body = get(
+        client,
+        "/sdmx/structure/codelist/DDMS/CL_SEX/1.0.0",
+        accept="application/vnd.sdmx.structure+json;version=2.0.0",
+    )
     assert response.status_code == 200
     doc = orjson.loads(body)
     codes = doc["data"]["codelists"][0]["codes"]
-    assert codes[0] == {"id": "_T", "name": "Total", "names": {"en": "Total", "sr-Latn": "Ukupno", "sr-Cyrl": "Укупно"}}
+    assert codes[0] == {
+        "id": "_T",
+        "name": "Total",
+        "names": {"en": "Total", "sr-Latn": "Ukupno", "sr-Cyrl": "Укупно"},
+    }
 
 
 def test_it_hides_an_embargoed_indicator(client, world, geo, indicator):
-    scheduled_release(world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+    scheduled_release(
+        world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
+    )
     response, _ = get(client, "/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS")
     assert response.status_code == 404
     response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*")
@@ -71,7 +85,11 @@ def test_it_hides_an_embargoed_indicator(client, world, geo, indicator):
 @pytest.mark.parametrize(
     ("accept", "fmt", "content_type"),
     [
-        ("application/vnd.sdmx.structurespecificdata+xml;version=2.1", "", "application/vnd.sdmx.structurespecificdata+xml"),
+        (
+            "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
+            "",
+            "application/vnd.sdmx.structurespecificdata+xml",
+        ),
         ("application/vnd.sdmx.data+json;version=2.0.0", "", "application/vnd.sdmx.data+json"),
         ("application/vnd.sdmx.data+csv;version=2.0.0", "", "application/vnd.sdmx.data+csv"),
         ("", "csvfile", "application/vnd.sdmx.data+csv"),
@@ -87,7 +105,11 @@ def test_it_negotiates_the_data_format(client, published, accept, fmt, content_t
 
 
 def test_it_answers_406_for_a_format_it_cannot_write(client, published):
-    response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*", accept="application/vnd.sdmx.genericdata+xml;version=2.1")
+    response, _ = get(
+        client,
+        "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*",
+        accept="application/vnd.sdmx.genericdata+xml;version=2.1",
+    )
     assert response.status_code == 406
 
 
@@ -123,7 +145,17 @@ def csv_rows(body):
 def test_it_filters_by_key_with_plus_and_wildcards(client, published):
     _, body = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A..F+M?format=csvfile")
     rows = csv_rows(body)
-    assert rows[0] == ["STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REF_AREA", "SEX", "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS"]
+    assert rows[0] == [
+        "STRUCTURE",
+        "STRUCTURE_ID",
+        "ACTION",
+        "FREQ",
+        "REF_AREA",
+        "SEX",
+        "TIME_PERIOD",
+        "OBS_VALUE",
+        "OBS_STATUS",
+    ]
     assert sorted(r[5] for r in rows[1:]) == ["F", "M"]
     assert rows[1][1] == "DDMS:DF_PT_ACCESS(1.0.0)"
 
@@ -159,7 +191,9 @@ def test_it_writes_sdmx_json_series_and_flat_observations(client, published):
     ((key, entry),) = series.items()
     obs = list(entry["observations"].values())
     assert obs == [[51.2, 0]] or obs == [[51.3, 0]] or obs[0][0] == pytest.approx(51.2, abs=0.06)
-    _, body = get(client, "/sdmx/data/DF_PT_ACCESS/all?format=jsondata&dimensionAtObservation=AllDimensions")
+    _, body = get(
+        client, "/sdmx/data/DF_PT_ACCESS/all?format=jsondata&dimensionAtObservation=AllDimensions"
+    )
     doc = orjson.loads(body)
     assert len(doc["data"]["dataSets"][0]["observations"]) == 4
 
@@ -186,12 +220,16 @@ def schema_errors(doc, kind):
 
 @pytest.mark.parametrize("at_obs", ["TIME_PERIOD", "AllDimensions"])
 def test_its_sdmx_json_data_is_valid_against_the_official_2_0_schema(client, published, at_obs):
-    _, body = get(client, f"/sdmx/data/DF_PT_ACCESS/all?format=jsondata&dimensionAtObservation={at_obs}")
+    _, body = get(
+        client, f"/sdmx/data/DF_PT_ACCESS/all?format=jsondata&dimensionAtObservation={at_obs}"
+    )
     assert schema_errors(orjson.loads(body), "data") == []
 
 
 def test_its_sdmx_json_structures_are_valid_against_the_official_2_0_schema(client, published):
-    _, body = get(client, "/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0?references=all&format=sdmx-json")
+    _, body = get(
+        client, "/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0?references=all&format=sdmx-json"
+    )
     doc = orjson.loads(body)
     assert {"dataflows", "dataStructures", "codelists", "conceptSchemes"} <= set(doc["data"])
     assert schema_errors(doc, "structure") == []
@@ -219,7 +257,9 @@ def test_as_of_answers_the_version_public_at_that_time(client, world, geo, indic
     revision = services.publication_revise(actor=world.nsi_manager, publication=published)
     services.publication_publish(actor=world.nsi_manager, publication=revision)
     _, now_body = get(client, "/sdmx/data/DF_PT_ACCESS/all?format=csvfile")
-    _, then_body = get(client, f"/sdmx/data/DF_PT_ACCESS/all?format=csvfile&asOf={before.isoformat()}")
+    _, then_body = get(
+        client, f"/sdmx/data/DF_PT_ACCESS/all?format=csvfile&asOf={before.isoformat()}"
+    )
     assert "2025" in [r[6] for r in csv_rows(now_body)[1:]]
     assert "2025" not in [r[6] for r in csv_rows(then_body)[1:]]
 
@@ -234,7 +274,9 @@ def test_an_unknown_structure_type_is_501_and_a_bad_reference_400(client, publis
     assert get(client, "/sdmx/structure/dataflow/*/*/*?references=cousins")[0].status_code == 400
 
 
-def test_the_dataflow_list_costs_a_fixed_number_of_queries(client, published, django_assert_max_num_queries):
+def test_the_dataflow_list_costs_a_fixed_number_of_queries(
+    client, published, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(12):
         response, _ = get(client, "/sdmx/structure/dataflow/*/*/*?references=all")
     assert response.status_code == 200
