@@ -89,10 +89,20 @@ def chart_data(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[st
 
 def download_links(indicator: Indicator) -> list[tuple[str, str]]:
     """The open-data API downloads of one indicator (CSV, JSON, SDMX-CSV)."""
+    from django.utils.translation import gettext as _
+
     query = urlencode({"indicator": indicator.code})
+    flow = f"/sdmx/data/dataflow/DDMS/DF_{indicator.code.upper()}/1.0.0/*"
     return [
-        (label, f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
-        for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx.csv"))
+        *[
+            (label, f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
+            for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx.csv"))
+        ],
+        # Column headers and codes as labels in the reader's language ("SEX: Sex", "F: Female").
+        (_("SDMX-CSV with labels"), f"{flow}?format=csvfile&labels=both"),
+        ("SDMX-ML", f"{flow}?format=structurespecificdata"),
+        ("SDMX-JSON", f"{flow}?format=jsondata"),
+        (_("Data Package"), reverse("indicator-datapackage", args=[indicator.code])),
     ]
 
 

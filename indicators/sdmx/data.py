@@ -67,6 +67,7 @@ class DataQuery:
     as_of: dt.datetime | None = None
     lang: str = "en"
     key_ids: list[str] = field(default_factory=list)
+    labels: str = "id"  # SDMX-CSV: id | both ("F: Female" cells and "SEX: Sex" headers)
 
     @property
     def series_ids(self) -> list[str]:
@@ -137,6 +138,10 @@ def parse_query(indicator: Indicator, key: str, params: Any, lang: str) -> DataQ
         lang=lang,
         key_ids=key_ids,
     )
+    labels = (params.get("labels") or "id").lower()
+    if labels not in ("id", "both"):
+        raise SdmxError(400, f"labels={labels!r}: use id or both.")
+    query.labels = labels
     if query.as_of and query.as_of > timezone.now():
         query.as_of = None  # the future is not public yet: the current version answers
     return query
@@ -213,10 +218,29 @@ def write_csv(query: DataQuery, qs: QuerySet[ReleasedObservation]) -> Iterator[b
     structure_id = f"{sdmx_agency_id(indicator)}:{flow_id(indicator)}({SDMX_VERSION})"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        ["STRUCTURE", "STRUCTURE_ID", "ACTION", *query.key_ids, TIME, "OBS_VALUE", "OBS_STATUS"]
-    )
+    columns = [*query.key_ids, TIME, "OBS_VALUE", "OBS_STATUS"]
+    both = query.labels == "both"
+    if both:
+        from .labels import Labeller
+
+        labeller = Labeller(query.lang)
+        # The territory is REF_AREA's code list; the other key columns name their concept.
+        columns = [f"{c}: {labeller.concept(c)}" for c in columns]
+    writer.writerow(["STRUCTURE", "STRUCTURE_ID", "ACTION", *columns])
     for batch in _chunks(rows(query, qs)):
+        if both:
+            batch = [
+                (
+                    tuple(
+                        f"{k}: {labeller.territory(k) if i == 'REF_AREA' else labeller.code(i, k)}"
+                        for i, k in zip(query.key_ids, key, strict=True)
+                    ),
+                    period,
+                    value,
+                    f"{status}: {labeller.status(status)}",
+                )
+                for key, period, value, status in batch
+            ]
         writer.writerows(
             (
                 "dataflow",

@@ -176,7 +176,10 @@ def data(
     indicator = indicator_for_flow(resource, agency=agency)
     if indicator is None:
         raise SdmxError(404, f"No dataflow {resource} of agency {agency}.")
-    query = parse_query(indicator, key, request.GET, _lang())
+    params = request.GET.dict()
+    if "labels=both" in request.headers.get("Accept", "").replace(" ", ""):
+        params.setdefault("labels", "both")  # the SDMX-CSV media-type parameter
+    query = parse_query(indicator, key, params, _lang())
     qs = observations(query)
     limit = settings.DDMS_SDMX_MAX_OBSERVATIONS
     if limit and qs.count() > limit:
