@@ -88,6 +88,10 @@ def test_sdmx1_sees_nothing_under_embargo(live_server, transactional_db, world, 
         with pytest.raises(requests.HTTPError) as caught:
             query()
         assert caught.value.response.status_code == 404  # "no results", as the standard says
+    from pysdmx.io import read_sdmx
+
+    with pytest.raises(Exception, match="Not found"):
+        read_sdmx(f"{live_server.url}/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0")
     for fmt in ("structurespecificdata", "jsondata", "csvfile"):
         response = requests.get(
             f"{live_server.url}/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*?format={fmt}",

@@ -101,6 +101,7 @@ def test_it_negotiates_the_data_format(client, published, accept, fmt, content_t
     response, body = get(client, url, **({"accept": accept} if accept else {}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
+    assert response.streaming  # written as the rows come, never held whole
     assert body
 
 
