@@ -106,7 +106,9 @@ class IndicatorMetadataAdmin(AuditTrailMixin, admin.ModelAdmin):
 
         stored = IndicatorMetadata.objects.filter(pk=obj.pk).first() if obj.pk else None
         # Concepts removed in the form are cleared: the service merges what it is given.
-        cleared: dict[str, dict[str, str]] = {key: {} for key in (stored.content if stored else {}) if key not in obj.content}
+        cleared: dict[str, dict[str, str]] = {
+            key: {} for key in (stored.content if stored else {}) if key not in obj.content
+        }
         saved = indicator_metadata_update(
             actor=request.user, indicator=obj.indicator, content={**cleared, **obj.content}
         )

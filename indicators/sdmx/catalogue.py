@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from partnerships.models import Organisation
 
@@ -51,6 +51,32 @@ SDMX_FORMATS = [
 SDMX_STANDARD = "https://github.com/sdmx-twg/sdmx-rest"
 
 
+# The class DCAT-AP gives the objects of these properties: typed in the graph, so a range
+# check (the official shapes' sh:class) finds them.
+RANGES = {
+    DCTERMS.format: DCTERMS.MediaTypeOrExtent,
+    DCAT.mediaType: DCTERMS.MediaType,
+    DCTERMS.language: DCTERMS.LinguisticSystem,
+    DCTERMS.spatial: DCTERMS.Location,
+    DCAT.theme: SKOS.Concept,
+    DCAT.themeTaxonomy: SKOS.ConceptScheme,
+    DCTERMS.accrualPeriodicity: DCTERMS.Frequency,
+    DCTERMS.type: SKOS.Concept,
+    DCTERMS.conformsTo: DCTERMS.Standard,
+    DCAT.landingPage: FOAF.Document,
+    FOAF.homepage: FOAF.Document,
+}
+
+
+def _type_ranges(g: Graph) -> None:
+    for predicate, cls in RANGES.items():
+        for obj in set(g.objects(None, predicate)):
+            if isinstance(obj, URIRef):
+                g.add((obj, RDF.type, cls))
+    for obj in set(g.objects(None, DCATAP.availability)):
+        g.add((obj, RDF.type, SKOS.Concept))
+
+
 def _site(path: str) -> URIRef:
     return URIRef(settings.SITE_URL + path)
 
@@ -76,6 +102,7 @@ def build_catalogue() -> Graph:
         ("foaf", FOAF),
         ("vcard", VCARD),
         ("dcatap", DCATAP),
+        ("skos", SKOS),
     ):
         g.bind(prefix, ns)
     catalogue = _site("/catalog")
@@ -142,6 +169,16 @@ def build_catalogue() -> Graph:
         .annotate(last=Max("release_at"))
         .values_list("indicators", "last")
     )
+    first_release = min((t for t in issued.values() if t), default=None)
+    g.add(
+        (
+            catalogue,
+            DCTERMS.issued,
+            Literal(first_release or timezone.now(), datatype=XSD.dateTime),
+        )
+    )
+    for code in sorted({c for codes in areas.values() for c in codes}):
+        g.add((catalogue, DCTERMS.spatial, _area(code)))
     for indicator in indicators:
         dataset = _dataset(
             g,
@@ -159,7 +196,13 @@ def build_catalogue() -> Graph:
             )
         g.add((catalogue, DCAT.dataset, dataset))
         g.add((service, DCAT.servesDataset, dataset))
+    _type_ranges(g)
     return g
+
+
+def _area(code: str) -> URIRef:
+    """A territory as the code of CL_AREA the SDMX service serves."""
+    return _site(f"/sdmx/codelist/DDMS/CL_AREA/1.0.0#{code}")
 
 
 def _agent(g: Graph, nsi: Organisation | None) -> URIRef:
@@ -206,7 +249,7 @@ def _dataset(
         g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{nsi.email}")))
     g.add((dataset, DCAT.contactPoint, contact))
     for code in sorted(areas):
-        g.add((dataset, DCTERMS.spatial, _site(f"/sdmx/codelist/DDMS/CL_AREA/1.0.0#{code}")))
+        g.add((dataset, DCTERMS.spatial, _area(code)))
     if coverage:
         period = BNode()
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))

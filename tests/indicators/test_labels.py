@@ -17,13 +17,19 @@ pytestmark = pytest.mark.django_db
     ("language", "expected", "absent"),
     [("sr", "Удео", "Share of"), ("sr-latn", "Udeo", "Удео"), ("en", "Share of", "Удео")],
 )
-def test_a_release_email_names_the_indicator_in_the_readers_language(published, indicator, language, expected, absent):
+def test_a_release_email_names_the_indicator_in_the_readers_language(
+    published, indicator, language, expected, absent
+):
     indicator.name_en = "Share of population near a stop"
     indicator.name_sr_latn = "Udeo stanovništva blizu stajališta"
     indicator.name_sr_cyrl = "Удео становништва близу стајалишта"
     indicator.save()
-    event = OutboxEvent.objects.create(kind="publication.released", payload={"publication_id": published.pk})
-    row = Notification(pk=1, event=event, channel="email", email="a@example.org", language=language, context={})
+    event = OutboxEvent.objects.create(
+        kind="publication.released", payload={"publication_id": published.pk}
+    )
+    row = Notification(
+        pk=1, event=event, channel="email", email="a@example.org", language=language, context={}
+    )
     message = render_email(row, event, release_context(event))
     assert expected in message.body and absent not in message.body
 

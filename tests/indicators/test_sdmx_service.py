@@ -285,15 +285,27 @@ def test_the_dataflow_list_costs_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize(
     ("lang", "header", "cell"),
-    [("sr", "SEX: Пол", "F: Жене"), ("en", "SEX: Sex", "F: Female"), ("sr-latn", "SEX: Pol", "F: Žene")],
+    [
+        ("sr", "SEX: Пол", "F: Жене"),
+        ("en", "SEX: Sex", "F: Female"),
+        ("sr-latn", "SEX: Pol", "F: Žene"),
+    ],
 )
-def test_sdmx_csv_with_labels_names_columns_and_codes_in_the_readers_language(client, published, lang, header, cell):
-    _, body = get(client, "/sdmx/data/DF_PT_ACCESS/A..F?format=csvfile&labels=both", accept_language=lang)
+def test_sdmx_csv_with_labels_names_columns_and_codes_in_the_readers_language(
+    client, published, lang, header, cell
+):
+    _, body = get(
+        client, "/sdmx/data/DF_PT_ACCESS/A..F?format=csvfile&labels=both", accept_language=lang
+    )
     rows = csv_rows(body)
     assert header in rows[0] and rows[1][5] == cell
     assert rows[1][8].startswith("A: ")
 
 
 def test_the_csv_media_type_parameter_asks_for_labels(client, published):
-    _, body = get(client, "/sdmx/data/DF_PT_ACCESS/A..F", accept="application/vnd.sdmx.data+csv;version=2.0.0;labels=both")
+    _, body = get(
+        client,
+        "/sdmx/data/DF_PT_ACCESS/A..F",
+        accept="application/vnd.sdmx.data+csv;version=2.0.0;labels=both",
+    )
     assert csv_rows(body)[1][5] == "F: Female"
