@@ -309,3 +309,47 @@ def test_the_csv_media_type_parameter_asks_for_labels(client, published):
         accept="application/vnd.sdmx.data+csv;version=2.0.0;labels=both",
     )
     assert csv_rows(body)[1][5] == "F: Female"
+
+
+# Queries of one data request: the dataflow's indicator, its public releases, the 404 check,
+# the unit (and for JSON the code lists, territories and periods), then the rows themselves.
+QUERIES = {"structurespecificdata": 7, "jsondata": 14, "csvfile": 5}
+
+
+@pytest.mark.parametrize("fmt", list(QUERIES))
+def test_a_data_query_costs_the_same_queries_however_many_rows(
+    client, published, geo, indicator, fmt
+):
+    from indicators.models import ReleasedObservation
+
+    url = f"/sdmx/data/DF_PT_ACCESS/all?format={fmt}"
+    before = _count_queries(client, url)
+    base = ReleasedObservation.objects.filter(indicator=indicator).first()
+    ReleasedObservation.objects.bulk_create(
+        ReleasedObservation(
+            publication_id=base.publication_id,
+            indicator=indicator,
+            territory=geo.m1,
+            indicator_code="PT_ACCESS",
+            territory_code=geo.m1.code,
+            period=str(1990 + i),
+            period_type="A",
+            period_start=f"{1990 + i}-01-01",
+            dims={"sex": "F"},
+            dims_key="sex=F",
+            value=i,
+            status="A",
+        )
+        for i in range(30)
+    )
+    assert (before, _count_queries(client, url)) == (QUERIES[fmt], QUERIES[fmt])
+
+
+def _count_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response, _ = get(client, url)
+    assert response.status_code == 200
+    return len(ctx)
