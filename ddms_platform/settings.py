@@ -509,3 +509,10 @@ LOGGING = {
 
 # Anonymous e-mail subscriptions must be confirmed within this many days.
 DDMS_SUBSCRIPTION_CONFIRM_DAYS = env_int("DDMS_SUBSCRIPTION_CONFIRM_DAYS", 3, minimum=1)
+
+# SDMX web service: answer 413 when a data query selects more observations (0 = no limit).
+DDMS_SDMX_MAX_OBSERVATIONS = env_int("DDMS_SDMX_MAX_OBSERVATIONS", 0, minimum=0)
+# Licence of the open data, named in the DCAT-AP catalogue and the Data Packages.
+DDMS_DATA_LICENCE_URL = env_str(
+    "DDMS_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("indicators.urls")),
     path("", include("indicators.network_urls")),
+    path("sdmx/", include("indicators.sdmx.urls")),
+    path("", include("indicators.sdmx.catalogue_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),

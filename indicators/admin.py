@@ -12,10 +12,13 @@ from partnerships.admin.network import sharing_actions
 
 from . import services
 from .models import (
+    Code,
+    CodeList,
     ComparabilityGroup,
     EvidenceUse,
     Indicator,
     IndicatorAdoption,
+    IndicatorMetadata,
     KitImport,
     Observation,
     ObservationLoad,
@@ -185,3 +188,42 @@ class EvidenceUseAdmin(AuditTrailMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+class CodeInline(admin.TabularInline):
+    model = Code
+    extra = 0
+    fields = ("code", "name_en", "name_sr_latn", "name_sr_cyrl", "parent", "order")
+
+
+@admin.register(CodeList)
+class CodeListAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Code lists with their labels in three scripts (REF_AREA comes from the territories)."""
+
+    list_display = ("list_id", "name_en", "name_sr_latn", "name_sr_cyrl", "version")
+    search_fields = ("list_id", "name_en", "codes__code", "codes__name_en")
+    inlines = [CodeInline]
+    readonly_fields = ("audit_trail",)
+
+
+@admin.register(IndicatorMetadata)
+class IndicatorMetadataAdmin(AuditTrailMixin, admin.ModelAdmin):
+    """Reference metadata; edits go through the service (concepts and languages checked)."""
+
+    list_display = ("indicator", "updated_at", "updated_by")
+    raw_id_fields = ("indicator",)
+    readonly_fields = ("updated_by", "audit_trail")
+    fields = ("indicator", "content", "updated_by", "audit_trail")
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        from .sdmx.metadata import indicator_metadata_update
+
+        stored = IndicatorMetadata.objects.filter(pk=obj.pk).first() if obj.pk else None
+        # Concepts removed in the form are cleared: the service merges what it is given.
+        cleared: dict[str, dict[str, str]] = {
+            key: {} for key in (stored.content if stored else {}) if key not in obj.content
+        }
+        saved = indicator_metadata_update(
+            actor=request.user, indicator=obj.indicator, content={**cleared, **obj.content}
+        )
+        obj.pk = saved.pk

@@ -74,13 +74,22 @@ def _watch_public_content() -> None:
     from ddms_platform.core.httpcache import content_changed
     from partnerships.models import Organisation, Policy, PolicyTarget
 
-    from .models import EvidenceUse, Indicator, Publication, Territory
+    from .models import (
+        Code,
+        CodeList,
+        EvidenceUse,
+        Indicator,
+        IndicatorMetadata,
+        Publication,
+        Territory,
+    )
 
     def changed(**_kwargs: object) -> None:
         content_changed()
 
     # weak=False: the receiver is a local function, kept alive by the signal alone.
     # Policies and the evidence log show on the public progress and indicator pages.
+    # Code lists and metadata too: pages show their labels and texts.
     for model in (
         Publication,
         Indicator,
@@ -89,6 +98,9 @@ def _watch_public_content() -> None:
         Policy,
         PolicyTarget,
         EvidenceUse,
+        CodeList,
+        Code,
+        IndicatorMetadata,
     ):
         post_save.connect(
             changed, sender=model, dispatch_uid=f"ddms-public-{model.__name__}", weak=False

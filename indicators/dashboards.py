@@ -20,6 +20,7 @@ from .selectors.publications import (
     current_publication_ids,
     staff_publications,
 )
+from .urls_public import indicator_page_url
 
 EMBED_VIEWS = ("chart", "map", "tile")
 MAX_TERRITORIES = 50
@@ -98,11 +99,26 @@ def state_query(state: dict[str, Any], **override: Any) -> str:
 
 def download_links(indicator: Indicator) -> list[tuple[str, str]]:
     """The open-data API downloads of one indicator (CSV, JSON, SDMX-CSV)."""
+    from django.utils.translation import gettext as _
+
+    from .exports import SDMX_VERSION, sdmx_agency_id
+
     agency = indicator.owner.agency_id
     query = urlencode({"indicator": f"{agency}:{indicator.code}" if agency else indicator.code})
+    flow = (
+        f"/sdmx/data/dataflow/{sdmx_agency_id(indicator)}/DF_{indicator.code.upper()}/"
+        f"{SDMX_VERSION}/*"
+    )
     return [
-        (label, f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
-        for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx.csv"))
+        *[
+            (label, f"{reverse('open-data-observations', kwargs={'fmt': fmt})}?{query}")
+            for label, fmt in (("CSV", "csv"), ("JSON", "json"), ("SDMX-CSV", "sdmx.csv"))
+        ],
+        # Column headers and codes as labels in the reader's language ("SEX: Sex", "F: Female").
+        (_("SDMX-CSV with labels"), f"{flow}?format=csvfile&labels=both"),
+        ("SDMX-ML", f"{flow}?format=structurespecificdata"),
+        ("SDMX-JSON", f"{flow}?format=jsondata"),
+        (_("Data Package"), indicator_page_url(indicator, "datapackage")),
     ]
 
 

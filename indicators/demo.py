@@ -20,6 +20,7 @@ from partnerships.models import Country, Organisation
 from . import demo_boundaries, demo_sharing, services
 from .choices import TerritoryLevel as L
 from .models import Indicator, Observation, Publication, Subscription, Territory
+from .sdmx import demo as sdmx_demo
 from .services.subscriptions import subscription_create
 
 # code, level, parent, English, Serbian Latin, Serbian Cyrillic
@@ -176,6 +177,7 @@ def load(ctx: Any = None) -> dict[str, int]:
     created = _territories()
     demo_boundaries.load_boundaries()
     created += _indicators(ctx, _serbian_nsi(ctx))
+    created += sdmx_demo.load(ctx)
     if ctx is not None:
         _observations(ctx)
         _releases(ctx)

@@ -20,7 +20,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # The agency of an indicator whose owner NSI names none (never the case after the tenancy
 # migration, which gives every NSI one).
 SDMX_AGENCY = "DDMS"
-SDMX_VERSION = "1.0"
+# Three-part versions, as SDMX 3 writes them (and SDMX REST 2 queries them).
+SDMX_VERSION = "1.0.0"
 # "owner" (the owning NSI's SDMX agency id) comes last so readers by position keep working.
 CSV_HEADER = [
     "indicator",
@@ -39,13 +40,16 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell and cell.startswith(FORMULA_START) else cell
 
 
-def sdmx_agency_id(indicator: Indicator) -> str:
-    """The SDMX maintenance agency of an indicator's dataflow: its owner NSI's agency id."""
+def sdmx_agency_id(indicator: Indicator | None = None) -> str:
+    """The SDMX maintenance agency (the one place that decides it): an indicator's structures
+    belong to its owner NSI; the code lists all NSIs share, to the platform (`SDMX_AGENCY`)."""
+    if indicator is None:
+        return SDMX_AGENCY
     return indicator.owner.agency_id or SDMX_AGENCY
 
 
 def dataflow_id(indicator_code: str, agency: str = SDMX_AGENCY) -> str:
-    """The SDMX dataflow reference of an indicator: <AGENCY>:DF_<CODE>(1.0)."""
+    """The SDMX dataflow reference of an indicator: <AGENCY>:DF_<CODE>(1.0.0)."""
     return f"{agency}:DF_{indicator_code.upper()}({SDMX_VERSION})"
 
 

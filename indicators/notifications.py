@@ -126,6 +126,8 @@ def release_context(event: OutboxEvent) -> dict[str, Any]:
         "supersedes_id": publication.supersedes_id,
         "diff_summary": publication.diff_summary or event.payload.get("diff_summary") or {},
         "indicator_names": [i.name_en for i in publication.indicators.all()],
+        # The rows themselves: each recipient's e-mail names them in the recipient's language.
+        "indicators": list(publication.indicators.all()),
         "link": site_link("indicators:release-detail", publication.pk),
     }
 

@@ -15,6 +15,10 @@ def indicator_page_url(indicator: Any, action: str = "") -> str:
         if agency:
             return reverse("indicators:embed-indicator-owned", args=[agency, indicator.code])
         return reverse("indicators:embed-indicator", args=[indicator.code])
+    if action == "datapackage":
+        if agency:
+            return reverse("indicator-owned-datapackage", args=[agency, indicator.code])
+        return reverse("indicator-datapackage", args=[indicator.code])
     suffix = "-subscribe" if action == "subscribe" else "-detail"
     if agency:
         return reverse(f"indicators:indicator-owned{suffix}", args=[agency, indicator.code])

@@ -31,6 +31,8 @@ from . import dashboards, visuals
 from .forms import DataNeedForm, SubscribeForm
 from .models import Indicator, Publication
 from .periods import dims_key
+from .sdmx.codes import sdmx_lang
+from .sdmx.metadata import metadata_sections
 from .selectors.evidence import evidence_visible
 from .selectors.publications import (
     announced_publications,
@@ -154,7 +156,7 @@ def indicator_detail(request: HttpRequest, code: str, agency: str | None = None)
             "dimensions": [
                 (
                     d,
-                    [(c, visuals.code_label(c)) for c in codes],
+                    [(c, c) for c in codes],  # the template labels each code
                     context["state"]["dims"].get(d, ""),
                 )
                 for d, codes in indicator.dimensions.items()
@@ -165,6 +167,7 @@ def indicator_detail(request: HttpRequest, code: str, agency: str | None = None)
             "lineage": sorted(lineage),
             "sources": indicator.source_organisations.all(),
             "downloads": dashboards.download_links(indicator),
+            "reference_metadata": metadata_sections(indicator, sdmx_lang()),
             "subscribe_form": SubscribeForm(),
             "evidence": evidence_visible(user=request.user).filter(indicator=indicator)[:50],
         },

@@ -19,8 +19,6 @@ from . import progress
 from .models import Indicator, ReleasedObservation, Territory
 from .selectors.monitoring import assess_target, total_series
 
-# Labels of the SDMX cross-domain codes the demo data uses, until the code lists carry theirs.
-CODE_LABELS = {"_T": _("Total"), "F": _("Female"), "M": _("Male"), "_Z": _("Not applicable")}
 # Sequential blues (ColorBrewer "Blues", 5 classes): light is low, dark is high.
 MAP_COLOURS = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 # Flags a reader must see next to a value (SDMX observation status).
@@ -28,14 +26,11 @@ SHOWN_FLAGS = {"P": "p", "E": "e", "B": "b"}
 SPARK_WIDTH, SPARK_HEIGHT = 120, 32
 
 
-def code_label(code: str) -> str:
-    """The label of a dimension code (the code itself when no label is known)."""
-    return str(CODE_LABELS.get(code, code))
+def _labels() -> Any:
+    # Code lists with labels in the reader's language (indicators.sdmx); read once per call.
+    from .sdmx.labels import Labeller
 
-
-def dims_label(dims: dict[str, str]) -> str:
-    """'Female' for {'sex': 'F'}; several dimensions joined with a comma."""
-    return ", ".join(code_label(v) for _k, v in sorted(dims.items()))
+    return Labeller()
 
 
 def _value(indicator: Indicator, row: ReleasedObservation) -> float | None:
@@ -45,6 +40,8 @@ def _value(indicator: Indicator, row: ReleasedObservation) -> float | None:
 def chart_panels(indicator: Indicator, rows: list[ReleasedObservation]) -> list[dict[str, Any]]:
     """Small multiples: one panel per territory, one line per dimension slice inside it."""
     periods = sorted({r.period for r in rows})
+    labels = _labels()
+    unit = labels.unit(indicator.unit)
     panels: dict[str, dict[str, Any]] = {}
     for r in rows:
         panel = panels.setdefault(
@@ -53,12 +50,12 @@ def chart_panels(indicator: Indicator, rows: list[ReleasedObservation]) -> list[
                 "id": f"panel-{indicator.code}-{r.territory_code}",
                 "title": localname(r.territory),
                 "territory": r.territory_code,
-                "unit": indicator.unit,
+                "unit": unit,
                 "periods": periods,
                 "lines": {},
             },
         )
-        label = dims_label(r.dims) if r.dims else localname(r.territory)
+        label = labels.dims(r.dims_key) if r.dims_key else localname(r.territory)
         panel["lines"].setdefault(label, {})[r.period] = _value(indicator, r)
     return [
         {
@@ -75,9 +72,10 @@ def chart_panels(indicator: Indicator, rows: list[ReleasedObservation]) -> list[
 def table_rows(indicator: Indicator, rows: list[ReleasedObservation]) -> dict[str, Any]:
     """The data table: one row per territory and slice, a cell per period with its flag."""
     periods = sorted({r.period for r in rows})
+    labels = _labels()
     lines: dict[tuple[str, str], dict[str, Any]] = {}
     for r in rows:
-        label = localname(r.territory) + (f" ({dims_label(r.dims)})" if r.dims else "")
+        label = localname(r.territory) + (f" ({labels.dims(r.dims_key)})" if r.dims_key else "")
         line = lines.setdefault((r.territory_code, r.dims_key), {"label": label, "cells": {}})
         line["cells"][r.period] = {
             "value": _value(indicator, r),
@@ -225,7 +223,7 @@ def map_data(
     return {
         "period": period,
         "periods": periods,
-        "unit": indicator.unit,
+        "unit": _labels().unit(indicator.unit),
         "decimals": indicator.decimals,
         "features": {"type": "FeatureCollection", "features": features},
         "legend": legend,

@@ -6,9 +6,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .choices import ActivityStatus
+from .choices import ActivityStatus, Audience
 from .models import CommunicationPlan
 
 _STATUS: dict[str, str] = {
@@ -41,7 +42,9 @@ def plan_calendar(plan: CommunicationPlan) -> bytes:
             event.add("location", activity.location)
         description = [f"{activity.get_kind_display()} — {plan.title}"]
         if activity.audience:
-            description.append(f"Audience: {activity.audience}")
+            # The label in the reader's language, never the stored code (local_government).
+            audience = dict(Audience.choices).get(activity.audience, activity.audience)
+            description.append(_("Audience: %(audience)s") % {"audience": audience})
         if activity.outcome:
             description.append(activity.outcome)
         event.add("description", "\n".join(description))

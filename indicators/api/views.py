@@ -142,6 +142,23 @@ class IndicatorViewSet(OwnedCodeLookupMixin, CachedPublicReadMixin, viewsets.Mod
             return staff_indicators(self.request.user).prefetch_related("source_organisations")
         return indicators_visible(self.request.user).prefetch_related("source_organisations")
 
+    @extend_schema(
+        request=None,
+        responses=None,
+        description=(
+            "Reference metadata (SDG metadata template sections / ESS SIMS concepts) in three "
+            "languages; PATCH {concept: {en|sr-Latn|sr-Cyrl: text}} as NSI staff."
+        ),
+    )
+    @action(detail=True, methods=["get", "patch"], url_path="metadata")
+    def metadata(self, request: Request, code: str | None = None) -> Response:
+        from ..sdmx.metadata import indicator_metadata_update, metadata_report
+
+        indicator = self.get_object()
+        if request.method == "PATCH":
+            indicator_metadata_update(actor=request.user, indicator=indicator, content=request.data)  # type: ignore[arg-type]
+        return Response(metadata_report(indicator))
+
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.indicator_create(
             actor=self.request.user, **serializer.validated_data

@@ -1,5 +1,6 @@
 """Indicators domain models (DESIGN.md §2, indicators)."""
 
+from .codelists import Code, CodeList, IndicatorMetadata
 from .downloads import DownloadCount
 from .evidence import EvidenceKind, EvidenceUse
 from .indicators import Indicator
@@ -22,6 +23,9 @@ __all__ = [
     "DownloadCount",
     "EvidenceKind",
     "EvidenceUse",
+    "Code",
+    "CodeList",
+    "IndicatorMetadata",
     "Indicator",
     "Observation",
     "ObservationLoad",

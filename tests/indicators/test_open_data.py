@@ -64,7 +64,7 @@ def test_sdmx_csv_reads_back_with_sdmx1_to_the_same_values(api, published, tmp_p
     assert got == expected_rows()
     assert body.startswith(b"STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,SEX,TIME_PERIOD")
     agency = Indicator.objects.get(code="PT_ACCESS").owner.agency_id
-    assert f"dataflow,{agency}:DF_PT_ACCESS(1.0),I,Q,RS-KG-AE,_T,2023-Q2,,M".encode() in body
+    assert f"dataflow,{agency}:DF_PT_ACCESS(1.0.0),I,Q,RS-KG-AE,_T,2023-Q2,,M".encode() in body
 
 
 def test_csv_reads_back_with_pandas_to_the_same_values(api, published):
