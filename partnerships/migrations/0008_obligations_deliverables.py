@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0004_validationrun_job_lease'),
+        ('partnerships', '0007_partner_schema_library'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ def seed(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_observationload_job_lease'),
+        ('indicators', '0010_dashboard_progress_maps_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

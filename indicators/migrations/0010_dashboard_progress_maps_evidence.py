@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_observationload_job_lease'),
-        ('partnerships', '0004_validationrun_job_lease'),
+        ('indicators', '0009_obligations_download_counts'),
+        ('partnerships', '0008_obligations_deliverables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_observationload_job_lease'),
+        ('indicators', '0008_partner_jump_tolerance'),
     ]
 
     operations = [

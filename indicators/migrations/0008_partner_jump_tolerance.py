@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_observationload_job_lease'),
+        ('indicators', '0007_desk_release_integrity'),
     ]
 
     operations = [

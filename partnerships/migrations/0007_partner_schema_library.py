@@ -19,7 +19,7 @@ def upgrade_stored_reports(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0004_validationrun_job_lease'),
+        ('partnerships', '0006_network_sharing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_observationload_job_lease'),
-        ('partnerships', '0004_validationrun_job_lease'),
+        ('indicators', '0006_network_sharing_adoption_kit'),
+        ('partnerships', '0008_obligations_deliverables'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
