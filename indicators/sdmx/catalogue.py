@@ -83,7 +83,10 @@ def _site(path: str) -> URIRef:
 
 
 def publisher(indicator: Indicator | None = None) -> Organisation | None:
-    """The NSI publishing the indicator (tenancy will name it per indicator)."""
+    """The NSI publishing the indicator: its owner. The catalogue itself (the whole network's)
+    names the first NSI of the installation as its publisher."""
+    if indicator is not None:
+        return indicator.owner
     return Organisation.objects.filter(kind="nsi", is_active=True).order_by("pk").first()
 
 
@@ -143,7 +146,9 @@ def build_catalogue() -> Graph:
     g.add((service, DCAT.endpointDescription, _site("/api/docs/")))
     g.add((catalogue, DCAT.service, service))
 
-    indicators = list(sdmx_indicators().prefetch_related("source_organisations"))
+    indicators = list(
+        sdmx_indicators().select_related("owner").prefetch_related("source_organisations")
+    )
     ids = current_publication_ids()
     coverage = {
         row["indicator_id"]: row
@@ -184,7 +189,7 @@ def build_catalogue() -> Graph:
         dataset = _dataset(
             g,
             indicator,
-            agent,
+            _agent(g, indicator.owner),
             licence,
             service,
             coverage.get(indicator.pk),
@@ -224,7 +229,8 @@ def _dataset(
     areas: set[str],
 ) -> URIRef:
     page = _site(indicator_page_url(indicator))
-    dataset = _site(f"/catalog/datasets/{indicator.code}")
+    # Codes are unique per owner NSI: the dataset's identity carries the owner's agency id.
+    dataset = _site(f"/catalog/datasets/{indicator.owner.agency_id or 'DDMS'}/{indicator.code}")
     g.add((dataset, RDF.type, DCAT.Dataset))
     _named(g, dataset, DCTERMS.title, indicator)
     g.add(
