@@ -24,11 +24,24 @@ def code_list_keys(name: str) -> Collection[tuple[str, ...]] | None:
         if root is None or (len(parts) == 4 and parts[3] not in TerritoryLevel.values):
             return None
         return _subtree(root, level=parts[3] if len(parts) == 4 else None)
-    if parts[:2] == ["ddms", "dimension"] and len(parts) == 4:
-        indicator = Indicator.objects.filter(code=parts[2]).first()
-        codes = (indicator.dimensions or {}).get(parts[3]) if indicator else None
-        return None if codes is None else {(str(code),) for code in codes}
+    if parts[:2] == ["ddms", "dimension"] and len(parts) in (4, 5):
+        # ddms:dimension:<AGENCY>:<INDICATOR>:<DIM> names one NSI's indicator; the older
+        # ddms:dimension:<INDICATOR>:<DIM> every indicator of that code (codes are per NSI).
+        found = Indicator.objects.filter(code=parts[-2])
+        if len(parts) == 5:
+            found = found.filter(owner__agency_id=parts[2])
+        lists = [(i or {}).get(parts[-1]) for i in found.values_list("dimensions", flat=True)]
+        if not any(codes is not None for codes in lists):
+            return None
+        return {(str(code),) for codes in lists if codes is not None for code in codes}
     return None
+
+
+def dimension_resource(indicator: Indicator, dimension: str) -> str:
+    """The ``ddms:`` foreign-key resource of one indicator dimension's codes."""
+    agency = indicator.owner.agency_id
+    owner = f"{agency}:" if agency else ""
+    return f"ddms:dimension:{owner}{indicator.code}:{dimension}"
 
 
 def _subtree(root: Territory, level: str | None = None) -> set[tuple[str, ...]]:

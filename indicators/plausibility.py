@@ -25,13 +25,17 @@ def previous_published_values(
     """
     # The hook names a code only; codes repeat across NSIs, but their territory codes do not,
     # so another country's namesake contributes no matching key.
-    indicator = Indicator.objects.filter(code=indicator_code).only("pk").order_by("pk").first()
-    if indicator is None:
+    indicator_ids = list(Indicator.objects.filter(code=indicator_code).values_list("pk", flat=True))
+    if not indicator_ids:
         return {}
-    ids = current_publication_ids(now=timezone.now(), indicator_id=indicator.pk)
+    ids = [
+        pk
+        for indicator_id in indicator_ids
+        for pk in current_publication_ids(now=timezone.now(), indicator_id=indicator_id)
+    ]
     rows = (
         ReleasedObservation.objects.filter(
-            publication_id__in=ids, indicator_id=indicator.pk, value__isnull=False
+            publication_id__in=ids, indicator_id__in=indicator_ids, value__isnull=False
         )
         .order_by("period_start", "id")
         .values_list("territory_code", "dims", "value", "period")

@@ -12,6 +12,7 @@ from collections import Counter
 from typing import Any
 
 from .choices import PeriodType
+from .code_lists import dimension_resource
 from .models import Indicator, Observation, Territory
 
 PERIODS: dict[str, dict[str, Any]] = {
@@ -95,7 +96,7 @@ def indicator_table_schema(
                 {
                     "fields": d,
                     "reference": {
-                        "resource": f"ddms:dimension:{indicator.code}:{d}",
+                        "resource": dimension_resource(indicator, d),
                         "fields": "code",
                     },
                 }
@@ -120,11 +121,21 @@ def indicator_table_schema(
     }
 
 
-def schema_for_code(code: str, root: str, level: str, period: str) -> dict[str, Any] | None:
-    """The registered generator: codes in, schema out (None for an unknown indicator)."""
-    indicator = Indicator.objects.filter(code=code).first()
+def schema_for_code(
+    code: str, root: str, level: str, period: str, countries: frozenset[str] | None = None
+) -> dict[str, Any] | None:
+    """The registered generator: codes in, schema out (None for an unknown indicator). Codes
+    are unique per NSI: `countries` (the asking staff's) says whose indicator is meant."""
+    indicators = Indicator.objects.select_related("owner").filter(code=code)
+    if countries is not None:
+        indicators = indicators.filter(owner__country_id__in=countries)
+    indicator = indicators.order_by("pk").first()
     if indicator is None:
         return None
-    territory = Territory.objects.filter(code=root).first() if root else None
+    territory = (
+        Territory.objects.filter(country_id=indicator.owner.country_id, code=root).first()
+        if root
+        else None
+    )
     period_type = period if period in PeriodType.values else None
     return indicator_table_schema(indicator, root=territory, level=level, period_type=period_type)

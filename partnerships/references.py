@@ -11,7 +11,7 @@ Names (the indicators app provides them; this app must not import it):
 * ``ddms:territories`` — every active territory code;
 * ``ddms:territories:<CODE>`` — the territory ``<CODE>`` and everything below it;
 * ``ddms:territories:<CODE>:<level>`` — the territories of one level (e.g. ``municipality``) below ``<CODE>``;
-* ``ddms:dimension:<INDICATOR>:<DIMENSION>`` — the codes of one indicator's dimension;
+* ``ddms:dimension:[<AGENCY>:]<INDICATOR>:<DIMENSION>`` — the codes of one indicator's dimension (with the owner NSI's agency id: codes are unique per NSI);
 * ``ddms:obs-status`` — the SDMX observation status codes (``OBS_STATUS``).
 
 Each is a one-column key list; the reference's ``fields`` name is not checked against it.

@@ -8,12 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ddms_platform.core.permissions import is_admin, staff_country_ids
+
 from .models import DataRequest
 from .selectors_requests import requests_visible_to
 from .selectors_schemas import schema_templates_visible
 
 # (indicator code, territory root code, level, period type) -> Table Schema, None if unknown
-IndicatorSchema = Callable[[str, str, str, str], dict[str, Any] | None]
+IndicatorSchema = Callable[[str, str, str, str, frozenset[str] | None], dict[str, Any] | None]
 
 _indicator_schema: IndicatorSchema | None = None
 
@@ -25,12 +27,18 @@ def register_indicator_schema(provider: IndicatorSchema) -> None:
 
 
 def indicator_schema(
-    code: str, *, root: str = "", level: str = "", period: str = ""
+    code: str,
+    *,
+    root: str = "",
+    level: str = "",
+    period: str = "",
+    countries: frozenset[str] | None = None,
 ) -> dict[str, Any] | None:
-    """The generated Table Schema of an indicator's data, None if there is no such indicator."""
+    """The generated Table Schema of an indicator's data, None if there is no such indicator
+    (among `countries`' indicators when given: codes are unique per NSI)."""
     if _indicator_schema is None or not code:
         return None
-    return _indicator_schema(code, root, level, period)
+    return _indicator_schema(code, root, level, period, countries)
 
 
 def starting_point(user: Any, params: Any) -> tuple[dict[str, Any], dict[str, Any]] | None:
@@ -45,6 +53,7 @@ def starting_point(user: Any, params: Any) -> tuple[dict[str, Any], dict[str, An
     if params.get("indicator"):
         schema = indicator_schema(
             str(params["indicator"]),
+            countries=None if is_admin(user) else staff_country_ids(user),
             root=str(params.get("root", "")),
             level=str(params.get("level", "")),
             period=str(params.get("period", "")),

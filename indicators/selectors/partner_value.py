@@ -41,7 +41,12 @@ def partner_value(user: Any, *, now: dt.datetime | None = None) -> list[Delivera
     """
     now = now or timezone.now()
     own = member_org_ids(user)  # every role reads, viewers too
-    deliverables = list(deliverable_list(user).filter(provider_id__in=own).order_by("title", "pk"))
+    deliverables = list(
+        deliverable_list(user)
+        .filter(provider_id__in=own)
+        .select_related("provider")
+        .order_by("title", "pk")
+    )
     values = {d.pk: DeliverableValue(d) for d in deliverables}
     if not values:
         return []
@@ -74,18 +79,23 @@ def partner_value(user: Any, *, now: dt.datetime | None = None) -> list[Delivera
             value.releases.append(release)
         codes[value.deliverable.pk][row["indicator_code"]] = row["indicator__name_en"]
     all_codes = sorted({c for by_code in codes.values() for c in by_code})
+    # Codes are unique per NSI: only the partner's own country's indicators and targets count.
+    countries = {d.provider.country_id for d in deliverables}
     subscribers = dict(
         Subscription.objects.filter(
-            is_active=True, confirmed_at__isnull=False, indicators__code__in=all_codes
+            is_active=True,
+            confirmed_at__isnull=False,
+            indicators__code__in=all_codes,
+            indicators__owner__country_id__in=countries,
         )
         .values("indicators__code")
         .annotate(n=Count("id", distinct=True))
         .values_list("indicators__code", "n")
     )
     targets: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for target in PolicyTarget.objects.filter(indicator_code__in=all_codes).select_related(
-        "policy"
-    ):
+    for target in PolicyTarget.objects.filter(
+        indicator_code__in=all_codes, policy__pilot__country_id__in=countries
+    ).select_related("policy"):
         targets[target.indicator_code].append(
             {
                 "policy": target.policy.name,
