@@ -282,7 +282,6 @@ def release_pre_release(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 def _need_pilots(user: Any) -> Any:
     """Pilots of the local governments the user acts for: where a need can be routed."""
     return Pilot.objects.filter(
