@@ -232,10 +232,10 @@ class PublicationSerializer(serializers.ModelSerializer):
             "calendar_sequence",
             "notification_skipped",
         ]
+        # release_at on a draft is the proposed time: approve with schedule=true schedules it.
         read_only_fields = [
             "id",
             "version",
-            "release_at",
             "state",
             "supersedes",
             "published_at",

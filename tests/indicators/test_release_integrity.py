@@ -339,3 +339,18 @@ def test_a_manager_relaxes_four_eyes_on_the_desk_page_and_a_partner_cannot(world
     manager.post(url, {"organisation": world.nsi.pk, "four_eyes_relaxed": "on", "reason": "x"})
     assert AuditEntry.objects.filter(action="publishing_policy.set").count() == 1
     assert partner.post(url, {"organisation": world.nsi.pk}).status_code == 404
+
+
+def test_create_and_schedule_through_the_api_is_one_approval_away(
+    world, api, indicator, nsi_approver
+):
+    release_at = (NOW + dt.timedelta(days=3)).isoformat()
+    created = api(world.nsi_manager).post(
+        "/api/v1/publications/",
+        {"series": "s", "title": "t", "indicators": ["PT_ACCESS"], "release_at": release_at},
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["state"] == "draft"
+    url = f"/api/v1/publications/{created.json()['id']}/approve/"
+    response = api(nsi_approver).post(url, {"schedule": True}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "scheduled"
