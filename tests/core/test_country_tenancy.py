@@ -297,7 +297,7 @@ def test_foreign_writes_in_bodies_answer_as_missing(world):
     ]
     for path, body, foreign in cases:
 
-        def fill(value: Any) -> Any:
+        def fill(value: Any, body: dict[str, Any] = body) -> Any:
             text = json.dumps(body).replace('"{id}"', json.dumps(value))
             return json.loads(text)
 
@@ -321,7 +321,7 @@ def test_foreign_transitions_change_nothing(world):
     assert staff.post(f"/api/v1/publications/{me.released.pk}/revise/").status_code == 404
     assert (
         staff.patch(
-            f"/api/v1/indicators/MONSTAT:ELEC_HH/", {"name_en": "Mine"}, format="json"
+            "/api/v1/indicators/MONSTAT:ELEC_HH/", {"name_en": "Mine"}, format="json"
         ).status_code
         == 404
     )
