@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from ddms_platform.core.permissions import is_staff_of_country
 from ddms_platform.core.scoping import SelectedPK, SelectedSlug
 from partnerships.models import Organisation, Pilot, Submission
 from partnerships.selectors import organisation_list, pilot_list
@@ -83,6 +84,15 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "is_active",
         ]
         read_only_fields = ["id", "owner", "country"]
+
+    def to_representation(self, instance: Any) -> Any:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # Another country's indicator reads as the public sees it (no disclosure threshold).
+        if "min_cell_count" in data and not is_staff_of_country(user, instance.owner.country_id):
+            data.pop("min_cell_count")
+        return data
 
 
 class PublicIndicatorSerializer(IndicatorSerializer):

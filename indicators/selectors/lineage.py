@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ddms_platform.core.permissions import is_nsi_staff
+from ddms_platform.core.permissions import is_staff_of_country
 
 from ..models import ReleasedObservation
 from .publications import released_observations_visible
@@ -37,6 +37,7 @@ def observation_lineage(
         released_observations_visible(user=user, now=now)
         .select_related(
             "publication",
+            "indicator__owner",
             "submission__request__agreement",
             "submission__request__provider",
             "submission__validation_run",
@@ -46,7 +47,8 @@ def observation_lineage(
     )
     if row is None:
         return None
-    staff = is_nsi_staff(user)
+    # Partnership details (ids, file names, dates) for the staff of the value's own country.
+    staff = is_staff_of_country(user, row.indicator.owner.country_id)
     pub = row.publication
     chain: dict[str, Any] = {
         "publication": {
