@@ -38,6 +38,7 @@ ID_SOURCES = {
     "pilot-monitoring": "pilot-list",
     "submission-report-csv": "submission-list",
     "indicator-series": "indicator-list",
+    "pilot-kit": "pilot-list",
 }
 # Routes with no per-country rows (public by design or the caller's own), and why.
 EXEMPT = {
@@ -50,6 +51,8 @@ EXEMPT = {
     "country-detail": "reference data",
     "territory-detail": "territories are public reference data",
     "territory-list": "territories are public reference data",
+    "network-fulfilment": "counts per country for the network, no row of any country",
+    "network-share": "write: foreign ids answer as missing (tests/network/test_network_matrix.py)",
 }
 # Lists in which each country must have private rows, so the matrix cannot pass empty.
 MUST_HAVE_PRIVATE = {
