@@ -50,6 +50,9 @@ class TerritorySerializer(serializers.ModelSerializer):
 
 class TerritoryImportSerializer(serializers.Serializer):
     file = serializers.FileField()
+    country = serializers.CharField(
+        required=False, max_length=2, help_text="ISO code (default: the user's only country)"
+    )
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

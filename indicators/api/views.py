@@ -111,8 +111,11 @@ class TerritoryViewSet(OwnedCodeLookupMixin, CachedPublicReadMixin, viewsets.Mod
         """Import territories from CSV: all rows or none, errors by row number."""
         body = serializers.TerritoryImportSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        country = body.validated_data.get("country")
         result = services.territories_import(
-            actor=request.user, data=body.validated_data["file"].read()
+            actor=request.user,
+            data=body.validated_data["file"].read(),
+            country=country.upper() if country else None,
         )
         return Response(result)
 

@@ -17,6 +17,7 @@ from ddms_platform.core.permissions import (
     is_admin,
     is_nsi_staff,
     member_org_ids,
+    staff_country_ids,
 )
 from ddms_platform.web.helpers import call_service, only_for
 
@@ -24,7 +25,7 @@ from .. import dashboards, services
 from .. import selectors_obligations as obligations
 from ..choices import AgreementState, RequestState
 from ..forms import AgreementForm, AgreementTransitionForm, DataRequestForm
-from ..models import Organisation
+from ..models import Country, Organisation
 from ..schema_sources import starting_point
 from ..services import requests as request_services
 from . import actions
@@ -52,6 +53,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "activities": dashboards.activities_for(user)[:30],
         "recent_agreements": dashboards.agreements_for(user)[:10],
         "recent_requests": requests_qs.order_by("-created_at")[:10],
+        # The country the page is about (an NSI works within its own; admins: every one).
+        "countries": list(
+            Country.objects.filter(pk__in=staff_country_ids(user)).values_list("name", flat=True)
+        ),
         **dashboards.overview_sections(user),
     }
     return render(request, "partnerships/nsi_overview.html", context)

@@ -38,6 +38,7 @@ ID_SOURCES = {
     "pilot-monitoring": "pilot-list",
     "submission-report-csv": "submission-list",
     "indicator-series": "indicator-list",
+    "pilot-kit": "pilot-list",
 }
 # Routes with no per-country rows (public by design or the caller's own), and why.
 EXEMPT = {
@@ -50,6 +51,8 @@ EXEMPT = {
     "country-detail": "reference data",
     "territory-detail": "territories are public reference data",
     "territory-list": "territories are public reference data",
+    "network-fulfilment": "counts per country for the network, no row of any country",
+    "network-share": "write: foreign ids answer as missing (tests/network/test_network_matrix.py)",
 }
 # Lists in which each country must have private rows, so the matrix cannot pass empty.
 MUST_HAVE_PRIVATE = {
@@ -297,7 +300,7 @@ def test_foreign_writes_in_bodies_answer_as_missing(world):
     ]
     for path, body, foreign in cases:
 
-        def fill(value: Any) -> Any:
+        def fill(value: Any, body: dict[str, Any] = body) -> Any:
             text = json.dumps(body).replace('"{id}"', json.dumps(value))
             return json.loads(text)
 
@@ -428,3 +431,27 @@ def test_list_query_counts_do_not_grow_with_a_third_country(world):
 def test_resolver_lists_the_api(world):
     # The route listing the matrix relies on comes from the resolver itself.
     assert get_resolver().reverse("agreement-list") == "api/v1/agreements/"
+
+
+def test_the_nsi_overview_names_its_country(world, client):
+    client.force_login(world.me.users["regional"])
+    html = client.get("/nsi/").content.decode()
+    assert "NSI overview — Montenegro" in html and "Serbia" not in html
+
+
+def test_territory_import_writes_into_the_staff_country_only(world):
+    csv = b"code,level,parent_code,name_en\nME-X,municipality,ME-C,Somewhere\n"
+    me_staff = client(world.me.users["nsi_manager"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("t.csv", csv, content_type="text/csv")
+    response = me_staff.post("/api/v1/territories/import/", {"file": upload}, format="multipart")
+    assert response.status_code == 200 and response.json()["created"] == 1
+    upload = SimpleUploadedFile("t.csv", csv, content_type="text/csv")
+    foreign = client(world.rs.users["nsi_manager"]).post(
+        "/api/v1/territories/import/", {"file": upload, "country": "ME"}, format="multipart"
+    )
+    assert foreign.status_code == 403
+    from indicators.models import Territory
+
+    assert Territory.objects.get(code="ME-X").country_id == "ME"

@@ -41,8 +41,14 @@ def _api_routes() -> list[str]:
 
 def _ids(pages) -> dict[str, object]:
     event = OutboxEvent.objects.create(kind="test")
+    # To a member of the world's country: its NSI staff read their own country's log.
     notification = Notification.objects.create(
-        event=event, channel="email", recipient_key="x", email="a@example.org", status="failed"
+        event=event,
+        channel="email",
+        recipient_key="x",
+        email="a@example.org",
+        status="failed",
+        user=pages.partner_a_user,
     )
     return {
         "organisations": pages.partner_a.pk,
