@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from ddms_platform.core.models import TimeStampedModel
+from ddms_platform.core.models import SharedWithNetwork, TimeStampedModel
 
 from .registry import Organisation
 
 
-class SchemaTemplate(TimeStampedModel):
+class SchemaTemplate(SharedWithNetwork, TimeStampedModel):
     """A reusable expected table (Table Schema + CSV dialect), owned by an NSI."""
 
     name = models.CharField(max_length=200)
@@ -20,9 +20,8 @@ class SchemaTemplate(TimeStampedModel):
     owner = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="schema_templates"
     )
-    # Shared templates are visible to the staff of every NSI of the network.
-    shared_with_network = models.BooleanField(default=False)
-    shared_at = models.DateTimeField(null=True, blank=True)
+    # Shared templates (SharedWithNetwork: flag, when, by whom) are visible to the staff of
+    # every NSI of the network.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

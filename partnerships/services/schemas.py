@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from ddms_platform.core.audit import audit_record, snapshot
 from ddms_platform.core.errors import DomainError
 from ddms_platform.core.permissions import NSI_KINDS, require_member, require_nsi_staff
+from ddms_platform.core.sharing import network_share_set
 
 from ..models import Organisation, SchemaTemplate
 from ._common import apply_fields, record_change
@@ -95,17 +95,6 @@ def schema_template_share(*, template: SchemaTemplate, actor: Any, shared: bool)
     with transaction.atomic():
         locked = SchemaTemplate.objects.select_for_update().get(pk=template.pk)
         _check_owner(actor, locked.owner)
-        if locked.shared_with_network == shared:
-            return locked
-        before = {"shared_with_network": locked.shared_with_network}
-        locked.shared_with_network = shared
-        locked.shared_at = timezone.now() if shared else None
-        locked.save(update_fields=["shared_with_network", "shared_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="schema_template.share" if shared else "schema_template.unshare",
-            obj=locked,
-            before=before,
-            after={"shared_with_network": shared},
-        )
+        # the one audited switch of the network (schema_template.share / .unshare)
+        network_share_set(obj=locked, actor=actor, shared=shared, action="schema_template")
     return locked

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.test import Client
 
@@ -47,7 +49,8 @@ HAND_WRITTEN = {
         },
         {
             "fields": "sex",
-            "reference": {"resource": "ddms:dimension:PT_ACCESS:sex", "fields": "code"},
+            # one NSI's indicator: ddms:dimension:<AGENCY>:<INDICATOR>:<DIM> (codes are per NSI)
+            "reference": {"resource": "ddms:dimension:{agency}:PT_ACCESS:sex", "fields": "code"},
         },
     ],
     "x-ddms": {
@@ -75,9 +78,17 @@ def named(indicator):
     return indicator
 
 
+def hand_written(indicator):
+    """HAND_WRITTEN with the owner NSI's agency in the dimension's code list."""
+    expected = copy.deepcopy(HAND_WRITTEN)
+    reference = expected["foreignKeys"][1]["reference"]
+    reference["resource"] = reference["resource"].format(agency=indicator.owner.agency_id)
+    return expected
+
+
 def test_the_generated_schema_equals_the_hand_written_one(geo, named):
     schema = indicator_table_schema(named, root=geo.city, level="municipality", period_type="M")
-    assert schema == HAND_WRITTEN
+    assert schema == hand_written(named)
 
 
 def test_the_period_type_defaults_to_that_of_the_indicators_data(geo, named):
@@ -99,12 +110,13 @@ def test_a_request_starts_from_an_indicator(world, geo, named):
     client.force_login(world.nsi_manager)
     url = "/nsi/requests/new/?indicator=PT_ACCESS&root=RS-KG&level=municipality&period=M"
     html = client.get(url).content.decode()
-    assert "ddms:territories:RS-KG:municipality" in html and "ddms:dimension:PT_ACCESS:sex" in html
+    sex = f"ddms:dimension:{named.owner.agency_id}:PT_ACCESS:sex"
+    assert "ddms:territories:RS-KG:municipality" in html and sex in html
     assert client.get("/nsi/requests/new/?indicator=NOPE").status_code == 200
 
 
 @pytest.fixture
-def monthly(world, geo, named):
+def monthly(world, geo, named, nsi_approver):
     """Published January and June 2025 values of the city and its two municipalities."""
     for territory, jan, jun in ((geo.city, 100, 40), (geo.m1, 60, 25), (geo.m2, 40, 15)):
         add_obs(named, territory, "2025-01", jan)
@@ -112,6 +124,7 @@ def monthly(world, geo, named):
     pub = services.publication_create(
         actor=world.nsi_manager, series="pt", title="PT", indicators=[named], territory=geo.city
     )
+    services.publication_approve(actor=nsi_approver, publication=pub)  # four eyes
     return services.publication_publish(actor=world.nsi_manager, publication=pub)
 
 

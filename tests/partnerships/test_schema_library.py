@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from ddms_platform.core.models import AuditEntry
 from partnerships.choices import OrganisationKind
 from partnerships.models import SchemaTemplate
 
@@ -136,4 +137,8 @@ def test_the_library_page_lists_and_shares(world):
     client.post(f"/nsi/schemas/{template.pk}/share/", {"shared": "1"})
     template.refresh_from_db()
     assert template.shared_with_network is True and template.shared_at is not None
+    assert template.shared_by == world.nsi_manager  # the network's one switch (who, when)
+    assert AuditEntry.objects.filter(action="schema_template.share").count() == 1
+    client.post(f"/nsi/schemas/{template.pk}/share/", {"shared": "1"})  # twice is one change
+    assert AuditEntry.objects.filter(action="schema_template.share").count() == 1
     assert _page(world.partner_a_user, "/nsi/schemas/").status_code == 404
