@@ -1,5 +1,6 @@
 """What a partner's data fed: per deliverable, the releases and indicators its files went
-into, the policy targets those indicators follow, their subscribers and downloads."""
+into, the policy targets those indicators follow, their subscribers and downloads, and the
+decisions the city recorded as informed by those figures (the evidence-use log)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from ddms_platform.core.permissions import member_org_ids
 from partnerships.models import Deliverable, PolicyTarget
 from partnerships.selectors_obligations import deliverable_list
 
-from ..models import DownloadCount, ReleasedObservation, Subscription
+from ..models import DownloadCount, EvidenceUse, ReleasedObservation, Subscription
 from .publications import released_q
 
 
@@ -28,6 +29,10 @@ class DeliverableValue:
     indicators: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     downloads: list[tuple[str, int]] = field(default_factory=list)
+    # Every decision recorded on a figure this deliverable's files fed; only the public
+    # records are named (the others stay with the city and the NSI).
+    decisions: int = 0
+    public_decisions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def subscribers(self) -> int:
@@ -66,6 +71,7 @@ def partner_value(user: Any, *, now: dt.datetime | None = None) -> list[Delivera
         .annotate(n=Count("id"))
         .order_by("publication__release_at", "indicator_code")
     )
+    _decisions(values)
     codes: dict[int, dict[str, str]] = defaultdict(dict)
     for row in fed:
         value = values[row["submission__request__deliverable_id"]]
@@ -122,6 +128,28 @@ def partner_value(user: Any, *, now: dt.datetime | None = None) -> list[Delivera
                 months[month] += count
         value.downloads = sorted(months.items())
     return list(values.values())
+
+
+def _decisions(values: dict[int, DeliverableValue]) -> None:
+    """Count the evidence-use records citing figures each deliverable fed (one query)."""
+    records = (
+        EvidenceUse.objects.filter(
+            released_observation__submission__request__deliverable__in=list(values)
+        )
+        .order_by("-decided_on", "pk")
+        .values_list(
+            "released_observation__submission__request__deliverable_id",
+            "public",
+            "title",
+            "decided_on",
+            "kind",
+        )
+    )
+    for deliverable_id, public, title, decided_on, kind in records:
+        value = values[deliverable_id]
+        value.decisions += 1
+        if public:
+            value.public_decisions.append({"title": title, "decided_on": decided_on, "kind": kind})
 
 
 def published_measures(codes: list[str], *, now: dt.datetime | None = None) -> dict[str, Any]:
