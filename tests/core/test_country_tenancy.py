@@ -80,6 +80,7 @@ MUST_HAVE_PRIVATE = {
     "fulfilment-list",
     "notification-list",
     "subscription-list",
+    "deliverable-list",
 }
 
 
