@@ -226,13 +226,16 @@ def release_calendar(request: HttpRequest) -> HttpResponse:
 def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One release: what it contains and when it came out, or its announcement before then
     (date, title, state and reason — never a value). NSI staff see any state."""
-    publication = (
+    own = (
         publications_visible(user=request.user)
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.select_related("owner"))
         )
         .filter(pk=pk)
         .first()
+    )
+    publication = (
+        own
         or announced_publications()
         .prefetch_related(
             Prefetch("indicators", queryset=Indicator.objects.select_related("owner"))
@@ -254,7 +257,8 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "indicators": [
                 (i, i.pk in public)
                 for i in publication.indicators.all()
-                if released or i.pk in public or is_nsi_staff(request.user)
+                # NSI staff see every indicator of their own country's releases only.
+                if released or i.pk in public or (own is not None and is_nsi_staff(request.user))
             ],
             "pre_release": pre_release_list(publication) if released else [],
         },

@@ -35,9 +35,9 @@ EXTRA_LISTS = {"release-calendar": "/api/v1/release-calendar/"}
 # Routes with an id that are not `<basename>-…` of a router list: the list their ids come from.
 ID_SOURCES = {
     "communicationplan-calendar": "communicationplan-list",
-    "pilot-monitoring": "pilot-list",
     "submission-report-csv": "submission-list",
     "indicator-series": "indicator-list",
+    "publication-pre-release-access": "publication-list",
     "pilot-kit": "pilot-list",
 }
 # Routes with no per-country rows (public by design or the caller's own), and why.
@@ -51,8 +51,12 @@ EXEMPT = {
     "country-detail": "reference data",
     "territory-detail": "territories are public reference data",
     "territory-list": "territories are public reference data",
-    "network-fulfilment": "counts per country for the network, no row of any country",
-    "network-share": "write: foreign ids answer as missing (tests/network/test_network_matrix.py)",
+    "network-fulfilment": "network-wide by design: anonymised per-country request counts only"
+    " (no organisation, title or file) for NSI staff and coordinators",
+    "pilot-monitoring": "public by design (dashboard): a pilot's adopted targets against"
+    " published figures, the same for anonymous, as on the public page /pilots/<pk>/progress/",
+    "network-share": "write naming an id in the body: only the caller's own objects, others"
+    " 404 as missing ones (tests/network/test_network_matrix.py, test_sharing.py)",
 }
 # Lists in which each country must have private rows, so the matrix cannot pass empty.
 MUST_HAVE_PRIVATE = {
@@ -76,6 +80,7 @@ MUST_HAVE_PRIVATE = {
     "fulfilment-list",
     "notification-list",
     "subscription-list",
+    "deliverable-list",
 }
 
 
@@ -300,7 +305,7 @@ def test_foreign_writes_in_bodies_answer_as_missing(world):
     ]
     for path, body, foreign in cases:
 
-        def fill(value: Any, body: dict[str, Any] = body) -> Any:
+        def fill(value: Any, body: Any = body) -> Any:
             text = json.dumps(body).replace('"{id}"', json.dumps(value))
             return json.loads(text)
 
@@ -348,7 +353,8 @@ WEB_ID_ROUTES = {
     "partnerships:submission-status": ("/submissions/{id}/status/", "submission", "get"),
     "indicators:publication-detail": ("/nsi/publications/{id}/", "draft_publication", "get"),
     "indicators:publication-schedule": ("/nsi/publications/{id}/schedule/", "released", "post"),
-    "indicators:release-detail": ("/releases/{id}/", "embargoed", "get"),
+    # A scheduled release's announcement is public (see the test below); a draft is not.
+    "indicators:release-detail": ("/releases/{id}/", "draft_publication", "get"),
     "partnerships:knowledge-detail": ("/knowledge/{id}/", "draft_article", "get"),
     "indicators:indicator-detail": ("/indicators/{id}/", "private_indicator", "get"),
     "indicators:indicator-subscribe": ("/indicators/{id}/subscribe/", "private_indicator", "post"),
@@ -404,6 +410,28 @@ def test_foreign_ids_on_pages_answer_as_missing_ones(world, client):
             want = getattr(client, method)(template.format(id=missing))
             assert got.status_code == want.status_code, f"{role} {name}: {got.status_code}"
             assert got.status_code in (302, 404), f"{role} {name}: {got.status_code}"
+
+
+def test_a_foreign_announcement_reads_as_the_public_one(world, client):
+    # Before its time a release is announced to everyone (date, title); another country's
+    # staff read exactly the public announcement, never its unreleased indicators.
+    me = world.me
+    me.embargoed.indicators.add(me.private_indicator)
+    path = f"/releases/{me.embargoed.pk}/"
+    public = client.get(path)
+    assert public.status_code == 200
+    assert me.private_indicator.name_en not in public.content.decode()
+    for role, user in world.roles.items():
+        if country_of(role) != "RS":
+            continue
+        client.logout()
+        client.force_login(user)
+        page = client.get(path)
+        assert page.status_code == 200, role
+        assert me.private_indicator.name_en not in page.content.decode(), role
+    client.logout()
+    client.force_login(me.users["nsi_manager"])
+    assert me.private_indicator.name_en in client.get(path).content.decode()
 
 
 def test_list_query_counts_do_not_grow_with_a_third_country(world):

@@ -29,7 +29,7 @@ from indicators.models import (
     Territory,
 )
 from partnerships import choices
-from partnerships.models import Contact, DataRequest
+from partnerships.models import Contact, DataRequest, Deliverable
 from tests.factories import (
     ActivityFactory,
     AgreementFactory,
@@ -94,6 +94,14 @@ def build_country(code: str, name: str, agency: str) -> SimpleNamespace:
         partners=[c.partner_a],
     )
     c.draft_agreement = AgreementFactory(nsi=c.regional, title=f"Draft {tag}")
+    c.deliverable = Deliverable.objects.create(
+        agreement=c.agreement,
+        provider=c.partner_a,
+        title=f"Deliverable {tag}",
+        purpose="x",
+        frequency=choices.DeliverableFrequency.MONTHLY,
+        first_period="2026-01",
+    )
     c.case_study = CaseStudyFactory(agreement=c.agreement, title=f"Case {tag}")
     c.pilot = PilotFactory(
         name=f"Pilot {tag}",

@@ -152,6 +152,9 @@ def _web_recipes() -> dict[str, Recipe]:
         "indicators:city-dashboard": Recipe("city_user", "/city/"),
         "indicators:pilot-progress": Recipe(None, lambda w: f"/pilots/{w.pilot.pk}/progress/"),
         "indicators:embed-indicator": Recipe(None, "/embed/indicators/EN-1/?view=tile"),
+        "indicators:embed-indicator-owned": Recipe(
+            None, lambda w: f"/embed/indicators/{w.nsi.agency_id}/EN-1/?view=tile"
+        ),
         "indicators:evidence-create": Recipe(
             "city_user",
             "/city/evidence/",
@@ -241,11 +244,17 @@ def _web_recipes() -> dict[str, Recipe]:
         "sdmx:root": Recipe(None, "/sdmx/"),
         "sdmx:structure": Recipe(None, "/sdmx/structure/dataflow/*/*/*"),
         "sdmx:structure-legacy": Recipe(None, "/sdmx/dataflow/all/all/latest"),
-        "sdmx:data": Recipe(None, "/sdmx/data/dataflow/DDMS/DF_EN-1/1.0.0/*"),
+        # A dataflow belongs to its indicator's owner NSI (`sdmx_agency_id`).
+        "sdmx:data": Recipe(
+            None, lambda w: f"/sdmx/data/dataflow/{w.nsi.agency_id}/DF_EN-1/1.0.0/*"
+        ),
         "sdmx:data-legacy": Recipe(None, "/sdmx/data/DF_EN-1/all"),
         "catalog-ttl": Recipe(None, "/catalog.ttl"),
         "catalog-jsonld": Recipe(None, "/catalog.jsonld"),
         "indicator-datapackage": Recipe(None, "/indicators/EN-1/datapackage.zip"),
+        "indicator-owned-datapackage": Recipe(
+            None, lambda w: f"/indicators/{w.nsi.agency_id}/EN-1/datapackage.zip"
+        ),
         "web:account": Recipe("partner_a_user", "/account/"),
         "web:account-token-create": Recipe("partner_a_user", "/account/token/", "post"),
         "web:account-token-revoke": Recipe("partner_a_user", "/account/token/revoke/", "post"),

@@ -41,14 +41,14 @@ def _api_routes() -> list[str]:
 
 def _ids(pages) -> dict[str, object]:
     event = OutboxEvent.objects.create(kind="test")
-    # To a member of the world's country: its NSI staff read their own country's log.
+    # To an account of the NSI's country: NSI staff read only their own country's deliveries.
     notification = Notification.objects.create(
         event=event,
         channel="email",
         recipient_key="x",
         email="a@example.org",
         status="failed",
-        user=pages.partner_a_user,
+        user=pages.nsi_manager,
     )
     return {
         "organisations": pages.partner_a.pk,
