@@ -10,6 +10,7 @@ from lxml import etree
 
 from indicators.exports import sdmx_agency_id
 from indicators.sdmx.codes import code_lists_seed
+from tests.factories import approved
 
 from .conftest import scheduled_release
 
@@ -268,7 +269,7 @@ def test_as_of_answers_the_version_public_at_that_time(client, world, geo, indic
 
     add_obs(indicator, geo.m1, "2025", "99", dims={"sex": "F"})
     revision = services.publication_revise(actor=world.nsi_manager, publication=published)
-    services.publication_publish(actor=world.nsi_manager, publication=revision)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(revision))
     _, now_body = get(client, "/sdmx/data/DF_PT_ACCESS/all?format=csvfile")
     _, then_body = get(
         client, f"/sdmx/data/DF_PT_ACCESS/all?format=csvfile&asOf={before.isoformat()}"
