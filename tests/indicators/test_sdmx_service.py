@@ -366,3 +366,13 @@ def _count_queries(client, url):
         response, _ = get(client, url)
     assert response.status_code == 200
     return len(ctx)
+
+
+def test_the_agency_scheme_names_each_nsi_agency_after_its_nsi(client, published, indicator):
+    response, body = get(client, "/sdmx/structure/agencyscheme/SDMX/AGENCIES")
+    assert response.status_code == 200
+    root = etree.fromstring(body)
+    agency = sdmx_agency_id(indicator)
+    names = root.xpath(f"//*[local-name()='Agency'][@id='{agency}']/*[local-name()='Name']/text()")
+    assert names == [indicator.owner.name]
+    assert root.xpath("//*[local-name()='Agency']/@id") == sorted([agency, "DDMS"])
