@@ -163,13 +163,15 @@ def build(indicators: Iterable[Indicator]) -> Artefacts:
     indicators = list(indicators)
     out = Artefacts()
     agencies = sorted({sdmx_agency_id(i) for i in indicators} | {sdmx_agency_id(None)})
+    # Each NSI's agency is named after the NSI (the platform's own agency keeps its id).
+    agency_names = {sdmx_agency_id(i): i.owner.name for i in indicators if i.owner.agency_id}
     out.agencyscheme.append(
         Scheme(
             "agencyscheme",
             "AGENCIES",
             "SDMX",
             {"en": "Agencies of the platform"},
-            [Item(a, {"en": a}) for a in agencies],
+            [Item(a, {"en": agency_names.get(a, a)}) for a in agencies],
             AGENCY_SCHEME_VERSION,
         )
     )

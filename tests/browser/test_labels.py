@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from indicators.sdmx.codes import code_lists_seed
+from indicators.urls_public import indicator_page_url
 from tests.browser.conftest import CHROMIUM_ARGS, PASSWORD, Session  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -59,9 +60,11 @@ def test_the_indicator_page_and_its_chart_show_labels(
 ):
     territory, female, sex, topic = EXPECTED[lang]
     session = browser_page(chromium, live_server, lang)
-    session.go("/indicators/EN-1/")
+    session.go(indicator_page_url(labelled.indicator))
+    # small multiples: the territory's panel is titled with its name, its lines by the slice
     labels = legend(session)
-    assert f"{territory} ({female})" in labels and territory in labels
+    assert female in labels and territory in labels
+    assert territory in session.page.locator(".panel figcaption").all_inner_texts()
     text = session.page.locator("main").inner_text()
     if lang != "en":
         assert not RAW.search(text), RAW.search(text)
@@ -87,8 +90,12 @@ def test_the_city_dashboard_charts_show_labels(
     session.page.locator("input[name='password']").fill(PASSWORD)
     session.page.locator("form button[type='submit']").last.click()
     session.page.wait_for_url("**/city/")
-    assert f"{territory} ({female})" in legend(session)
+    # the dashboard is tiles and a map now (the charts are on the indicator pages)
+    session.page.locator(".tiles").first.wait_for()
     text = session.page.locator("main").inner_text()
+    ind = labelled.indicator
+    name = {"en": ind.name_en, "sr-latn": ind.name_sr_latn, "sr": ind.name_sr_cyrl}[lang]
+    assert name in text  # the tile names the indicator in the reader's language
     assert "sex=" not in text and "(F)" not in text
     if lang != "en":
         assert "City of Kragujevac" not in text

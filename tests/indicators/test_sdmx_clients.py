@@ -10,27 +10,33 @@ import pytest
 import requests
 import sdmx
 
+from indicators.exports import sdmx_agency_id
 from indicators.sdmx.codes import code_lists_seed
 
 from .conftest import scheduled_release
 
-SOURCE = "DDMS"  # sdmx1 uses the source id as the agency in its queries
+
+@pytest.fixture
+def agency(indicator):
+    """The owner NSI's agency, which maintains the indicator's dataflow and DSD."""
+    return sdmx_agency_id(indicator)
 
 
 @pytest.fixture
-def platform(live_server, transactional_db, published):
+def platform(live_server, transactional_db, published, agency):
     """The live server registered as an sdmx1 source, its code lists seeded."""
     code_lists_seed()
     sdmx.add_source(
         {
-            "id": SOURCE,
+            # sdmx1 uses the source id as the agency in its queries: the owner NSI's agency
+            "id": agency,
             "name": "DDMS test platform",
             "url": f"{live_server.url}/sdmx",
             "supports": {"preview": False, "provisionagreement": False},
         },
         override=True,
     )
-    return sdmx.Client(SOURCE)
+    return sdmx.Client(agency)
 
 
 def test_sdmx1_lists_dataflows(platform):
@@ -62,10 +68,10 @@ def test_sdmx1_reads_a_suppressed_value_as_missing(platform):
     assert len(series) == 1 and math.isnan(float(series.iloc[0]))
 
 
-def test_sdmx1_reads_sdmx_csv_with_the_published_dsd(platform, live_server, tmp_path):
+def test_sdmx1_reads_sdmx_csv_with_the_published_dsd(platform, live_server, tmp_path, agency):
     dsd = platform.datastructure("DSD_PT_ACCESS").structure["DSD_PT_ACCESS"]
     body = requests.get(
-        f"{live_server.url}/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*",
+        f"{live_server.url}/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*",
         headers={"Accept": "application/vnd.sdmx.data+csv;version=2.0.0"},
         timeout=30,
     )
@@ -77,13 +83,15 @@ def test_sdmx1_reads_sdmx_csv_with_the_published_dsd(platform, live_server, tmp_
     assert frame.isna().sum() == 1
 
 
-def test_sdmx1_sees_nothing_under_embargo(live_server, transactional_db, world, geo, indicator):
+def test_sdmx1_sees_nothing_under_embargo(
+    live_server, transactional_db, world, geo, indicator, agency
+):
     code_lists_seed()
     scheduled_release(
         world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
     )
-    sdmx.add_source({"id": SOURCE, "name": "t", "url": f"{live_server.url}/sdmx"}, override=True)
-    client = sdmx.Client(SOURCE)
+    sdmx.add_source({"id": agency, "name": "t", "url": f"{live_server.url}/sdmx"}, override=True)
+    client = sdmx.Client(agency)
     for query in (client.dataflow, lambda: client.dataflow("DF_PT_ACCESS")):
         with pytest.raises(requests.HTTPError) as caught:
             query()
@@ -91,16 +99,16 @@ def test_sdmx1_sees_nothing_under_embargo(live_server, transactional_db, world, 
     from pysdmx.io import read_sdmx
 
     with pytest.raises(Exception, match="Not found"):
-        read_sdmx(f"{live_server.url}/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0")
+        read_sdmx(f"{live_server.url}/sdmx/structure/dataflow/{agency}/DF_PT_ACCESS/1.0.0")
     for fmt in ("structurespecificdata", "jsondata", "csvfile"):
         response = requests.get(
-            f"{live_server.url}/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*?format={fmt}",
+            f"{live_server.url}/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*?format={fmt}",
             timeout=30,
         )
         assert response.status_code == 404
 
 
-def test_pysdmx_reads_structures_in_sdmx_ml_and_sdmx_json(platform, live_server):
+def test_pysdmx_reads_structures_in_sdmx_ml_and_sdmx_json(platform, live_server, agency):
     from pysdmx.io import read_sdmx
 
     for accept in (
@@ -108,7 +116,7 @@ def test_pysdmx_reads_structures_in_sdmx_ml_and_sdmx_json(platform, live_server)
         "application/vnd.sdmx.structure+json;version=2.0.0",
     ):
         body = requests.get(
-            f"{live_server.url}/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0?references=descendants",
+            f"{live_server.url}/sdmx/structure/dataflow/{agency}/DF_PT_ACCESS/1.0.0?references=descendants",
             headers={"Accept": accept},
             timeout=30,
         ).text
@@ -127,15 +135,16 @@ def test_pysdmx_reads_structures_in_sdmx_ml_and_sdmx_json(platform, live_server)
 
 
 @pytest.mark.parametrize("fmt", ["structurespecificdata", "csvfile"])
-def test_pysdmx_reads_the_data(platform, live_server, fmt):
+def test_pysdmx_reads_the_data(platform, live_server, fmt, agency):
     from pysdmx.io import read_sdmx
 
     base = f"{live_server.url}/sdmx"
     structure = requests.get(
-        f"{base}/structure/datastructure/DDMS/DSD_PT_ACCESS/1.0.0?references=children", timeout=30
+        f"{base}/structure/datastructure/{agency}/DSD_PT_ACCESS/1.0.0?references=children",
+        timeout=30,
     ).text
     body = requests.get(
-        f"{base}/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A..F+M?format={fmt}", timeout=30
+        f"{base}/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/A..F+M?format={fmt}", timeout=30
     ).text
     message = read_sdmx(body, validate=False)
     frame = message.data[0].data

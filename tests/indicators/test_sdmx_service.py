@@ -8,7 +8,9 @@ import orjson
 import pytest
 from lxml import etree
 
+from indicators.exports import sdmx_agency_id
 from indicators.sdmx.codes import code_lists_seed
+from tests.factories import approved
 
 from .conftest import scheduled_release
 
@@ -20,6 +22,12 @@ SS = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message}"
 @pytest.fixture(autouse=True)
 def _codes(db):
     code_lists_seed()
+
+
+@pytest.fixture
+def agency(indicator):
+    """The indicator's dataflows are maintained by its owner NSI's agency (not the platform's)."""
+    return sdmx_agency_id(indicator)
 
 
 def get(client, url, **headers):
@@ -41,9 +49,9 @@ def test_it_answers_the_1_5_form(client, published):
     assert b"DF_PT_ACCESS" in body
 
 
-def test_it_serves_the_dsd_with_its_code_lists_in_three_languages(client, published):
+def test_it_serves_the_dsd_with_its_code_lists_in_three_languages(agency, client, published):
     response, body = get(
-        client, "/sdmx/structure/datastructure/DDMS/DSD_PT_ACCESS/1.0.0?references=children"
+        client, f"/sdmx/structure/datastructure/{agency}/DSD_PT_ACCESS/1.0.0?references=children"
     )
     assert response.status_code == 200
     root = etree.fromstring(body)
@@ -72,13 +80,13 @@ def test_it_serves_structures_in_sdmx_json(client, published):
     }
 
 
-def test_it_hides_an_embargoed_indicator(client, world, geo, indicator):
+def test_it_hides_an_embargoed_indicator(agency, client, world, geo, indicator):
     scheduled_release(
         world.nsi_manager, indicator, geo.city, dt.datetime(2999, 1, 1, tzinfo=dt.UTC)
     )
-    response, _ = get(client, "/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS")
+    response, _ = get(client, f"/sdmx/structure/dataflow/{agency}/DF_PT_ACCESS")
     assert response.status_code == 404
-    response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*")
+    response, _ = get(client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*")
     assert response.status_code == 404
 
 
@@ -96,8 +104,8 @@ def test_it_hides_an_embargoed_indicator(client, world, geo, indicator):
         ("", "jsondata", "application/vnd.sdmx.data+json"),
     ],
 )
-def test_it_negotiates_the_data_format(client, published, accept, fmt, content_type):
-    url = "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*" + (f"?format={fmt}" if fmt else "")
+def test_it_negotiates_the_data_format(agency, client, published, accept, fmt, content_type):
+    url = f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*" + (f"?format={fmt}" if fmt else "")
     response, body = get(client, url, **({"accept": accept} if accept else {}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith(content_type)
@@ -105,37 +113,39 @@ def test_it_negotiates_the_data_format(client, published, accept, fmt, content_t
     assert body
 
 
-def test_it_answers_406_for_a_format_it_cannot_write(client, published):
+def test_it_answers_406_for_a_format_it_cannot_write(agency, client, published):
     response, _ = get(
         client,
-        "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*",
+        f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*",
         accept="application/vnd.sdmx.genericdata+xml;version=2.1",
     )
     assert response.status_code == 406
 
 
-def test_it_answers_400_for_a_key_of_the_wrong_length(client, published):
-    response, body = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A.RS-KG")
+def test_it_answers_400_for_a_key_of_the_wrong_length(agency, client, published):
+    response, body = get(client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/A.RS-KG")
     assert response.status_code == 400
     assert b"FREQ.REF_AREA.SEX" in body
 
 
-def test_it_answers_404_when_the_key_selects_nothing(client, published):
-    response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A.RS-XX.F")
+def test_it_answers_404_when_the_key_selects_nothing(agency, client, published):
+    response, _ = get(client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/A.RS-XX.F")
     assert response.status_code == 404
 
 
-def test_it_answers_501_for_include_history(client, published):
-    response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*?includeHistory=true")
+def test_it_answers_501_for_include_history(agency, client, published):
+    response, _ = get(
+        client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*?includeHistory=true"
+    )
     assert response.status_code == 501
 
 
-def test_it_answers_413_above_the_observation_limit(client, published, settings):
+def test_it_answers_413_above_the_observation_limit(agency, client, published, settings):
     settings.DDMS_SDMX_MAX_OBSERVATIONS = 3
-    response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*")
+    response, _ = get(client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*")
     assert response.status_code == 413
     settings.DDMS_SDMX_MAX_OBSERVATIONS = 4
-    response, _ = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/*")
+    response, _ = get(client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/*")
     assert response.status_code == 200
 
 
@@ -143,8 +153,8 @@ def csv_rows(body):
     return [line.split(",") for line in body.decode().strip().split("\n")]
 
 
-def test_it_filters_by_key_with_plus_and_wildcards(client, published):
-    _, body = get(client, "/sdmx/data/dataflow/DDMS/DF_PT_ACCESS/1.0.0/A..F+M?format=csvfile")
+def test_it_filters_by_key_with_plus_and_wildcards(agency, client, published):
+    _, body = get(client, f"/sdmx/data/dataflow/{agency}/DF_PT_ACCESS/1.0.0/A..F+M?format=csvfile")
     rows = csv_rows(body)
     assert rows[0] == [
         "STRUCTURE",
@@ -158,7 +168,7 @@ def test_it_filters_by_key_with_plus_and_wildcards(client, published):
         "OBS_STATUS",
     ]
     assert sorted(r[5] for r in rows[1:]) == ["F", "M"]
-    assert rows[1][1] == "DDMS:DF_PT_ACCESS(1.0.0)"
+    assert rows[1][1] == f"{agency}:DF_PT_ACCESS(1.0.0)"
 
 
 def test_it_filters_by_period(client, published):
@@ -227,9 +237,12 @@ def test_its_sdmx_json_data_is_valid_against_the_official_2_0_schema(client, pub
     assert schema_errors(orjson.loads(body), "data") == []
 
 
-def test_its_sdmx_json_structures_are_valid_against_the_official_2_0_schema(client, published):
+def test_its_sdmx_json_structures_are_valid_against_the_official_2_0_schema(
+    agency, client, published
+):
     _, body = get(
-        client, "/sdmx/structure/dataflow/DDMS/DF_PT_ACCESS/1.0.0?references=all&format=sdmx-json"
+        client,
+        f"/sdmx/structure/dataflow/{agency}/DF_PT_ACCESS/1.0.0?references=all&format=sdmx-json",
     )
     doc = orjson.loads(body)
     assert {"dataflows", "dataStructures", "codelists", "conceptSchemes"} <= set(doc["data"])
@@ -256,7 +269,7 @@ def test_as_of_answers_the_version_public_at_that_time(client, world, geo, indic
 
     add_obs(indicator, geo.m1, "2025", "99", dims={"sex": "F"})
     revision = services.publication_revise(actor=world.nsi_manager, publication=published)
-    services.publication_publish(actor=world.nsi_manager, publication=revision)
+    services.publication_publish(actor=world.nsi_manager, publication=approved(revision))
     _, now_body = get(client, "/sdmx/data/DF_PT_ACCESS/all?format=csvfile")
     _, then_body = get(
         client, f"/sdmx/data/DF_PT_ACCESS/all?format=csvfile&asOf={before.isoformat()}"
@@ -353,3 +366,13 @@ def _count_queries(client, url):
         response, _ = get(client, url)
     assert response.status_code == 200
     return len(ctx)
+
+
+def test_the_agency_scheme_names_each_nsi_agency_after_its_nsi(client, published, indicator):
+    response, body = get(client, "/sdmx/structure/agencyscheme/SDMX/AGENCIES")
+    assert response.status_code == 200
+    root = etree.fromstring(body)
+    agency = sdmx_agency_id(indicator)
+    names = root.xpath(f"//*[local-name()='Agency'][@id='{agency}']/*[local-name()='Name']/text()")
+    assert names == [indicator.owner.name]
+    assert root.xpath("//*[local-name()='Agency']/@id") == sorted([agency, "DDMS"])
