@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ddms_platform.core.parsers import BoundedJSONParser
 from ddms_platform.core.scoping import ScopedFilterSet, VisiblePK
 
 from ..models import Organisation, SchemaTemplate
@@ -57,6 +58,9 @@ class SchemaTemplateViewSet(ServiceViewSet):
     """Saved schemas: the owner's staff and, once shared, every NSI's staff read them."""
 
     serializer_class = SchemaTemplateSerializer
+    # A Table Schema is a JSON document: JSON bodies only (a form field cannot carry one, and
+    # Swagger UI stops rendering at an untyped JSON field in a form body).
+    parser_classes = [BoundedJSONParser]
     filterset_class = SchemaTemplateFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "updated_at"]
