@@ -52,6 +52,8 @@ ORGANISATIONS = [
 ACCOUNTS = [
     # username, role shown in the table, organisation key, membership role
     ("me.nsi.manager", "NSI manager (Montenegro, synthetic)", "me.regional", "manager"),
+    # The second pair of eyes: loads what me.nsi.manager accepted and approves the release.
+    ("me.nsi.approver", "NSI manager (Montenegro, approver)", "me.regional", "manager"),
     ("me.nsi.viewer", "NSI viewer (Montenegro, synthetic)", "me.nsi", "viewer"),
     ("me.partner.power", "partner (Montenegro, electricity)", "me.power", "manager"),
     ("me.partner.university", "partner (Montenegro, university)", "me.university", "member"),
@@ -97,7 +99,12 @@ SCHEMA: dict[str, Any] = {
     ],
     "primaryKey": ["territory_code", "month"],
 }
-MAPPING = {"territory": "territory_code", "period": "month", "value": "kwh_per_capita"}
+MAPPING = {
+    "territory": "territory_code",
+    "period": "month",
+    "value": "kwh_per_capita",
+    "count": "population",
+}
 
 
 def electricity_csv() -> bytes:
@@ -142,9 +149,10 @@ def load(ctx: Any) -> None:
     ctx.objects["me.request.electricity"] = request
     submission = demo_requests.latest_submission(request)
     actor = ctx.users["me.nsi.manager"]
+    approver = ctx.users["me.nsi.approver"]
     if not Observation.objects.filter(submission=submission, indicator=indicator).exists():
         services.observations_load(
-            submission=submission, mapping=MAPPING, indicator=indicator, actor=actor
+            submission=submission, mapping=MAPPING, indicator=indicator, actor=approver
         )
     if not Publication.objects.filter(series=SERIES).exists():
         release = services.publication_create(
@@ -157,6 +165,7 @@ def load(ctx: Any) -> None:
             period_from=dt.date(2024, 1, 1),
             period_to=dt.date(2024, 12, 31),
         )
+        release = services.publication_approve(actor=approver, publication=release)
         services.publication_publish(actor=actor, publication=release)
     ctx.objects["me.release"] = Publication.objects.filter(series=SERIES).order_by("-version")[0]
 

@@ -44,12 +44,15 @@ COMMON: dict[str, dict[str, str]] = {
 
 
 def load(ctx: Any = None) -> int:
-    """Seed the code lists and fill the metadata of demo indicators that have none (idempotent)."""
+    """Seed the code lists and fill the metadata of the Serbian demo indicators that have none
+    (idempotent)."""
     created = code_lists_seed()
     if ctx is None:
         return created
     actor = ctx.users["nsi.manager"]
-    for indicator in Indicator.objects.order_by("code"):
+    # The Serbian NSI's indicators only: the texts name it, and the second country's loader runs
+    # later (so a second run must not find its indicators here for the first time).
+    for indicator in Indicator.objects.filter(owner__country_id="RS").order_by("code"):
         if metadata_content(indicator):
             continue
         content = dict(COMMON)

@@ -14,6 +14,7 @@ from ddms_platform.core.errors import DomainError
 from ddms_platform.core.permissions import require_nsi_staff
 
 from ..models import Territory
+from .territories import territory_country_for
 
 # Degrees: about 100 m at Serbia's latitude, plenty for a city map on a phone.
 DEFAULT_TOLERANCE = 0.001
@@ -51,10 +52,17 @@ def boundary_clean(geometry: Any, *, tolerance: float = DEFAULT_TOLERANCE) -> di
 
 @transaction.atomic
 def boundaries_import(
-    *, actor: Any, data: bytes, source: str, tolerance: float = DEFAULT_TOLERANCE
+    *,
+    actor: Any,
+    data: bytes,
+    source: str,
+    tolerance: float = DEFAULT_TOLERANCE,
+    country: Any = None,
 ) -> dict[str, int]:
-    """Set the boundary of each territory named by a feature's `code`; any bad feature rejects all."""
+    """Set the boundary of each territory of one country named by a feature's `code` (codes are
+    unique per country); any bad feature rejects all."""
     require_nsi_staff(actor)
+    country = territory_country_for(actor, country)
     try:
         collection = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
@@ -65,7 +73,7 @@ def boundaries_import(
         raise DomainError("The boundary file must be a GeoJSON FeatureCollection.", code="invalid")
     features = collection.get("features") or []
     codes = [str((f.get("properties") or {}).get("code", "")) for f in features]
-    territories = Territory.objects.in_bulk(codes, field_name="code")
+    territories = {t.code: t for t in Territory.objects.filter(country=country, code__in=codes)}
     errors: list[dict[str, Any]] = []
     cleaned: dict[str, dict[str, Any]] = {}
     for number, (feature, code) in enumerate(zip(features, codes, strict=True), start=1):

@@ -29,6 +29,7 @@ def _municipalities(pages) -> None:
     cells = {code: value for code, (value, _c) in KNOWN.items()} | {"RS-KG-D": None}
     for i, (code, value) in enumerate(cells.items()):
         territory = Territory.objects.create(
+            country=pages.country,
             code=code,
             level="municipality",
             parent=pages.territory,

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from indicators.models import Publication, Subscription
-from tests.factories import IndicatorFactory
+from indicators.models import Indicator, Publication, Subscription
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SCHEMA = json.loads((DATA / "requests_schema.json").read_text())
@@ -60,25 +59,32 @@ def test_city_staff_subscribe_to_an_indicator(web, pages):
     assert Subscription.objects.filter(user=pages.city_user, indicators=pages.indicator).exists()
 
 
-def test_nsi_manager_declares_a_publication_to_schedule_once_approved(web, pages):
-    indicator = IndicatorFactory(code="EN-NEW", name_en="New energy indicator")
+def test_nsi_manager_schedules_a_publication(web, pages, nsi_approver):
+    # Release integrity: the fixture's releases claim every cell of EN-1, so a new indicator.
+    fresh = Indicator.objects.create(
+        owner=pages.nsi, code="EN-9", name_en="Heat use", unit="GWh", topic="energy"
+    )
     web.sign_in("nsi")
     assert web.page.url.endswith("/nsi/")
     web.screenshot("nsi-home")
     web.page.get_by_role("link", name="New publication").click()
     web.page.get_by_label("Series (short name)").fill("energy-2026")
     web.page.get_by_label("Title").fill("Energy 2026")
-    # EN-1's cells belong to the "energy" series: a new series declares a new indicator.
-    web.page.get_by_label("Indicators").select_option(label=str(indicator))
+    web.page.get_by_label("Indicators").select_option(label=str(fresh))
     release = timezone.localtime() + dt.timedelta(days=10)
     web.page.get_by_label("Release date and time").fill(release.strftime("%Y-%m-%dT%H:%M"))
     web.page.get_by_label("Schedule at this time once approved").check()
     web.page.get_by_role("button", name="Save").click()
     web.page.wait_for_url("**/nsi/publications/*/")
-    # Four eyes: a draft proposing its time, waiting for a second manager's approval.
+    # Four eyes: the draft waits for a second NSI manager, whose approval schedules it.
     assert web.page.locator("#publication-state").inner_text() == "Draft"
-    assert web.page.locator("#approve-schedule").is_visible()
-    assert Publication.objects.get(series="energy-2026").release_at is not None
+    detail = web.page.url
+    web.page.context.clear_cookies()
+    web.sign_in(nsi_approver.username)
+    web.page.goto(detail)
+    web.page.locator("#approve-schedule").click()
+    assert web.page.locator("#publication-state").inner_text() == "Scheduled"
+    assert Publication.objects.get(series="energy-2026").state == "scheduled"
 
 
 def test_anonymous_visitor_reads_an_indicator_and_downloads_csv(web, pages):

@@ -121,7 +121,7 @@ def test_the_second_country_publishes_its_own_elec_hh_through_the_real_chain(dem
     )
     sdmx = client.get("/api/v1/open-data/observations.sdmx.csv?indicator=MONSTAT:ELEC_HH")
     body = b"".join(sdmx.streaming_content).decode()
-    assert "dataflow,MONSTAT:DF_ELEC_HH(1.0),I,M,ME-NK,2024-01," in body and "RS-KG" not in body
+    assert "dataflow,MONSTAT:DF_ELEC_HH(1.0.0),I,M,ME-NK,2024-01," in body and "RS-KG" not in body
     # The bare code names two public indicators: the page lists both owners' pages.
     choose = client.get("/indicators/ELEC_HH/").content.decode()
     assert 'href="/indicators/SORS/ELEC_HH/"' in choose

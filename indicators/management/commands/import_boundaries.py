@@ -28,10 +28,21 @@ class Command(BaseCommand):
             default=DEFAULT_TOLERANCE,
             help=f"Simplification tolerance in degrees (default {DEFAULT_TOLERANCE})",
         )
+        parser.add_argument(
+            "--country",
+            help="ISO code of the territories' country (default: the user's only country)",
+        )
         parser.add_argument("--as", dest="username", help="User recorded in the audit trail")
 
     def handle(
-        self, *args: Any, file: Path, source: str, tolerance: float, username: str | None, **o: Any
+        self,
+        *args: Any,
+        file: Path,
+        source: str,
+        tolerance: float,
+        username: str | None,
+        country: str | None = None,
+        **o: Any,
     ) -> None:
         users = get_user_model().objects
         actor = (
@@ -43,7 +54,11 @@ class Command(BaseCommand):
             raise CommandError("No user to record the import as: create a superuser or pass --as.")
         try:
             result = boundaries_import(
-                actor=actor, data=file.read_bytes(), source=source, tolerance=tolerance
+                actor=actor,
+                data=file.read_bytes(),
+                source=source,
+                tolerance=tolerance,
+                country=country.upper() if country else None,
             )
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
