@@ -316,7 +316,7 @@ class ComparisonViewSet(viewsets.ViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[-a-z0-9_]+"
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(operation_id="v1_comparisons_list", responses={200: dict})
     def list(self, request: Request) -> Response:
         groups = selectors.comparability_group_list()
         return Response({"results": [_group_summary(g) for g in groups]})

@@ -43,7 +43,7 @@ class SchemaTemplateUpdateSerializer(SchemaTemplateSerializer):
         read_only_fields = [*SchemaTemplateSerializer.Meta.read_only_fields, "owner"]
 
 
-class ShareSerializer(serializers.Serializer):
+class TemplateShareSerializer(serializers.Serializer):
     shared = serializers.BooleanField()
 
 
@@ -70,11 +70,11 @@ class SchemaTemplateViewSet(ServiceViewSet):
             return SchemaTemplateUpdateSerializer
         return SchemaTemplateSerializer
 
-    @extend_schema(request=ShareSerializer, responses={200: SchemaTemplateSerializer})
+    @extend_schema(request=TemplateShareSerializer, responses={200: SchemaTemplateSerializer})
     @action(detail=True, methods=["post"])
     def share(self, request: Request, pk: str | None = None) -> Response:
         """Share the template with the network (``{"shared": true}``) or stop sharing it."""
-        body = ShareSerializer(data=request.data)
+        body = TemplateShareSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         template = services.schema_template_share(
             template=self.get_object(), actor=request.user, shared=body.validated_data["shared"]
