@@ -344,3 +344,33 @@ class MonitoringSerializer(serializers.Serializer):
     status = serializers.CharField()
     # Every input of the progress measure: base, latest, target, CAGRs and their ratio.
     progress = serializers.JSONField(allow_null=True)
+
+
+class PublishingPolicySerializer(serializers.Serializer):
+    """One NSI office's four-eyes setting (the instance is the office, policy row or not)."""
+
+    organisation = serializers.IntegerField(read_only=True)
+    organisation_name = serializers.CharField(read_only=True)
+    four_eyes_relaxed = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    changed_by = serializers.CharField(read_only=True, allow_null=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance: Organisation) -> dict[str, Any]:
+        try:
+            policy = instance.publishing_policy
+        except Organisation.publishing_policy.RelatedObjectDoesNotExist:
+            policy = None
+        changed_by = policy.changed_by if policy is not None else None
+        return {
+            "organisation": instance.pk,
+            "organisation_name": instance.name,
+            "four_eyes_relaxed": bool(policy and policy.four_eyes_relaxed),
+            "reason": policy.reason if policy is not None else "",
+            "changed_by": changed_by.get_username() if changed_by is not None else None,
+            "updated_at": (
+                serializers.DateTimeField().to_representation(policy.updated_at)
+                if policy is not None
+                else None
+            ),
+        }

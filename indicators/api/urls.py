@@ -13,6 +13,7 @@ router.register("working-observations", views.ObservationViewSet, basename="work
 router.register("observation-loads", views.ObservationLoadViewSet, basename="observation-load")
 router.register("observations", views.ReleasedObservationViewSet, basename="observation")
 router.register("publications", views.PublicationViewSet, basename="publication")
+router.register("publishing-policies", views.PublishingPolicyViewSet, basename="publishing-policy")
 router.register("evidence", evidence.EvidenceUseViewSet, basename="evidence")
 
 urlpatterns = [

@@ -11,13 +11,20 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, AllowAny
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ddms_platform.core.httpcache import CachedPublicReadMixin
-from ddms_platform.core.permissions import IsNSIStaff, PublicReadNSIWrite, is_nsi_staff
+from ddms_platform.core.permissions import (
+    NSI_KINDS,
+    IsNSIStaff,
+    PublicReadNSIWrite,
+    is_nsi_staff,
+    member_org_ids,
+)
 from ddms_platform.core.scoping import visible_queryset
+from partnerships.models import Organisation
 
 from .. import services
 from ..models import Indicator, Observation, ObservationLoad, Publication, Territory
@@ -373,3 +380,42 @@ class PublicationViewSet(CachedPublicReadMixin, viewsets.ModelViewSet):
         page = self.paginate_queryset(qs)
         data = serializers.ReleasedObservationSerializer(page, many=True).data
         return self.get_paginated_response(data)
+
+
+def managed_offices(user: Any) -> QuerySet[Organisation]:
+    """The NSI offices `user` manages: the only ones whose publishing policy they see."""
+    return (
+        Organisation.objects.filter(pk__in=member_org_ids(user, ("manager",)), kind__in=NSI_KINDS)
+        .select_related("publishing_policy__changed_by")
+        .order_by("name")
+    )
+
+
+class PublishingPolicyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Per-NSI four-eyes setting, keyed by the office's id; managers of that office only.
+
+    Another office answers 404 (it is outside the caller's scope); writes go through
+    `publishing_policy_set`, which requires a reason to relax and audits every change.
+    """
+
+    serializer_class = serializers.PublishingPolicySerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "put", "head", "options"]
+    lookup_value_regex = r"[0-9]+"
+    selector = staticmethod(managed_offices)
+    update_service = staticmethod(services.publishing_policy_set)
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return self.selector(self.request.user)
+
+    def perform_update(self, serializer: Any) -> None:
+        office = self.update_service(
+            actor=self.request.user, organisation=serializer.instance, **serializer.validated_data
+        )
+        # Re-read through the selector so the response shows the stored row.
+        serializer.instance = self.get_queryset().get(pk=office.organisation_id)

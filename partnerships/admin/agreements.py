@@ -13,9 +13,14 @@ from .. import services
 from ..choices import AgreementState, Resource
 from ..models import Agreement, AgreementDocument, AgreementParty, CaseObjective, CaseStudy
 from ..services._common import check_choice_list
-from ..services.agreements import AGREEMENT_FIELDS, CASE_STUDY_FIELDS, parties_check
+from ..services.agreements import (
+    AGREEMENT_FIELDS,
+    CASE_STUDY_FIELDS,
+    OBJECTIVE_FIELDS,
+    parties_check,
+)
 from ..services.network import case_study_share
-from .base import ServiceAdmin, run_service_action
+from .base import ServiceAdmin, ServiceInline, ServiceInlineFormSet, run_service_action
 from .network import SHARING_READONLY, sharing_actions
 
 
@@ -160,8 +165,24 @@ class AgreementDocumentAdmin(admin.ModelAdmin):
         return False
 
 
-class CaseObjectiveInline(admin.TabularInline):
+class CaseObjectiveFormSet(ServiceInlineFormSet):
+    """Objectives are replaced by the case-study service (its rules, its audit entry)."""
+
+    def apply(self, actor: Any) -> None:
+        rows = []
+        for f in self.live_forms():
+            row = self.row(f, OBJECTIVE_FIELDS)
+            if f.instance.pk is not None:
+                # Kept from the stored row: what this inline does not show.
+                row["indicator_codes"] = list(f.instance.indicator_codes or [])
+                row["deliverables"] = list(f.instance.deliverables.all())
+            rows.append(row)
+        services.case_study_update(case_study=self.instance, actor=actor, data={}, objectives=rows)
+
+
+class CaseObjectiveInline(ServiceInline):
     model = CaseObjective
+    formset = CaseObjectiveFormSet
     fields = ("position", "objective", "planned_outcome", "achieved_outcome", "status")
     extra = 0
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
 
 from ddms_platform.core.admin import AuditTrailMixin
 from ddms_platform.core.audit import audit_record, snapshot
@@ -16,6 +17,64 @@ from ddms_platform.core.errors import DomainError
 
 class _DryRun(Exception):
     """Raised to roll back a validation-only run of a service."""
+
+
+def _messages(exc: ValidationError | DomainError) -> list[str]:
+    if isinstance(exc, DomainError):
+        return [exc.message]
+    if hasattr(exc, "error_dict"):
+        return [m for ms in exc.message_dict.values() for m in ms]
+    return list(exc.messages)
+
+
+class ServiceInlineFormSet(BaseInlineFormSet):
+    """An inline whose rows are checked and saved by the parent's or the row's service.
+
+    Subclasses implement `apply(actor)`, which writes the rows through the service. `clean` runs
+    it in a transaction that is always rolled back, so the service's rules show up as form
+    errors; `ServiceAdmin.save_formset` runs it for real (inside the admin's transaction).
+    """
+
+    actor: Any = None
+
+    def live_forms(self) -> list[Any]:
+        return [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+    def deleted_forms_with_rows(self) -> list[Any]:
+        return [
+            f
+            for f in self.forms
+            if f.cleaned_data and f.cleaned_data.get("DELETE") and f.instance.pk is not None
+        ]
+
+    def row(self, form: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+        return {k: form.cleaned_data[k] for k in fields if k in form.cleaned_data}
+
+    def apply(self, actor: Any) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors) or self.instance.pk is None or not self.has_changed():
+            return
+        try:
+            with transaction.atomic():
+                self.apply(self.actor)
+                raise _DryRun
+        except _DryRun:
+            return
+        except (ValidationError, DomainError) as exc:
+            raise ValidationError(_messages(exc)) from None
+
+
+class ServiceInline(admin.TabularInline):
+    """Hands the request's user to the service formset."""
+
+    formset = ServiceInlineFormSet
+
+    def get_formset(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"actor": request.user})
 
 
 class ServiceAdmin(AuditTrailMixin, admin.ModelAdmin):
@@ -98,6 +157,13 @@ class ServiceAdmin(AuditTrailMixin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request: Any, form: Any, formset: Any, change: bool) -> None:
+        if isinstance(formset, ServiceInlineFormSet):
+            # The service writes the rows (its rules, its audit entries), not the formset.
+            if formset.has_changed():
+                formset.apply(request.user)
+            # The admin's change message reads what the formset would have saved.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
         instances = formset.save(commit=False)
         changed = bool(instances or formset.deleted_objects)
         for deleted in formset.deleted_objects:

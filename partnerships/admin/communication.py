@@ -10,14 +10,45 @@ from .. import services
 from ..models import Activity, CommunicationPlan, KnowledgeArticle
 from ..services.communication import ACTIVITY_FIELDS, ARTICLE_FIELDS, PLAN_FIELDS
 from ..services.network import article_share
-from .base import ServiceAdmin, run_service_action
+from .base import ServiceAdmin, ServiceInline, ServiceInlineFormSet, run_service_action
 from .network import SHARING_READONLY, sharing_actions
 
+ACTIVITY_INLINE_FIELDS = (
+    "kind",
+    "title",
+    "starts_at",
+    "location",
+    "audience",
+    "status",
+    "attendees",
+    "reach",
+)
 
-class ActivityInline(admin.TabularInline):
+
+class ActivityFormSet(ServiceInlineFormSet):
+    """Each activity row is added or changed by the activity services."""
+
+    def apply(self, actor: Any) -> None:
+        for f in self.live_forms():
+            if f.instance.pk is None:
+                services.activity_create(
+                    actor=actor, plan=self.instance, **self.row(f, ACTIVITY_INLINE_FIELDS)
+                )
+            elif f.has_changed():
+                services.activity_update(
+                    activity=f.instance,
+                    actor=actor,
+                    data={k: f.cleaned_data[k] for k in f.changed_data if k in ACTIVITY_FIELDS},
+                )
+
+
+class ActivityInline(ServiceInline):
     model = Activity
-    fields = ("kind", "title", "starts_at", "location", "audience", "status", "attendees", "reach")
+    formset = ActivityFormSet
+    fields = ACTIVITY_INLINE_FIELDS
     extra = 0
+    # Activities are cancelled (status), not deleted: there is no removal service.
+    can_delete = False
     show_change_link = True
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from .. import services
 from ..models import Pilot, Policy, PolicyTarget
-from ..services.pilots import PILOT_FIELDS, POLICY_FIELDS
-from .base import ServiceAdmin
+from ..services.pilots import PILOT_FIELDS, POLICY_FIELDS, TARGET_FIELDS
+from .base import ServiceAdmin, ServiceInline, ServiceInlineFormSet
 
 
 class PolicyInline(admin.TabularInline):
@@ -40,8 +42,17 @@ class PilotAdmin(ServiceAdmin):
     nested_fields = ("partners", "agreements")
 
 
-class PolicyTargetInline(admin.TabularInline):
+class PolicyTargetFormSet(ServiceInlineFormSet):
+    """Targets are replaced by the policy service (its rules, its audit entry)."""
+
+    def apply(self, actor: Any) -> None:
+        rows = [self.row(f, TARGET_FIELDS) for f in self.live_forms()]
+        services.policy_update(policy=self.instance, actor=actor, data={}, targets=rows)
+
+
+class PolicyTargetInline(ServiceInline):
     model = PolicyTarget
+    formset = PolicyTargetFormSet
     fields = (
         "indicator_code",
         "direction",

@@ -12,7 +12,7 @@ from ddms_platform.core.audit import audit_record, snapshot
 from .. import services
 from ..models import Contact, Country, Membership, Organisation
 from ..services.registry import CONTACT_FIELDS, ORGANISATION_FIELDS
-from .base import ServiceAdmin
+from .base import ServiceAdmin, ServiceInline, ServiceInlineFormSet
 
 
 @admin.register(Country)
@@ -38,9 +38,30 @@ class CountryAdmin(AuditTrailMixin, admin.ModelAdmin):
         return False
 
 
-class ContactInline(admin.TabularInline):
+class ContactFormSet(ServiceInlineFormSet):
+    """Contact rows are added, changed and removed by the contact services."""
+
+    def apply(self, actor: Any) -> None:
+        for f in self.deleted_forms_with_rows():
+            # A fresh row: deleting sets the pk to None, and the dry run must not touch the form's.
+            services.contact_remove(contact=Contact.objects.get(pk=f.instance.pk), actor=actor)
+        for f in self.live_forms():
+            if f.instance.pk is None:
+                services.contact_create(
+                    actor=actor, organisation=self.instance, **self.row(f, CONTACT_FIELDS)
+                )
+            elif f.has_changed():
+                services.contact_update(
+                    contact=f.instance,
+                    actor=actor,
+                    data={k: f.cleaned_data[k] for k in f.changed_data if k in CONTACT_FIELDS},
+                )
+
+
+class ContactInline(ServiceInline):
     model = Contact
-    fields = ("name", "position", "email", "phone")
+    formset = ContactFormSet
+    fields = CONTACT_FIELDS
     extra = 0
 
 

@@ -339,7 +339,15 @@ OBJECTIVE_FIELDS = ("objective", "planned_outcome", "achieved_outcome", "status"
 def _set_objectives(case_study: CaseStudy, objectives: Sequence[Mapping[str, Any]]) -> list[Any]:
     rows = []
     links: list[list[Any]] = []
+    seen: dict[str, int] = {}
     for index, item in enumerate(objectives):
+        # The same objective twice splits its evidence and its status in two.
+        text = " ".join(str(item.get("objective", "")).split()).casefold()
+        if text and text in seen:
+            raise ValidationError(
+                {"objectives": [f"Item {index}: the same objective as item {seen[text]}."]}
+            )
+        seen.setdefault(text, index)
         status = item.get("status", ObjectiveStatus.NOT_YET)
         if status not in ObjectiveStatus.values:
             raise ValidationError({"objectives": [f"Item {index}: unknown status {status!r}."]})

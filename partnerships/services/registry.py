@@ -113,12 +113,24 @@ def _require_contact_editor(actor: Any, organisation_id: int) -> None:
         require_member(actor, organisation_id, roles=(MembershipRole.MANAGER,))
 
 
+def _check_contact(contact: Contact) -> None:
+    # One entry per person: the same e-mail address twice in an organisation is a duplicate.
+    if contact.email:
+        twin = Contact.objects.filter(
+            organisation_id=contact.organisation_id, email__iexact=contact.email
+        ).exclude(pk=contact.pk)
+        if twin.exists():
+            raise ValidationError(
+                {"email": [f"{contact.email} is already a contact of this organisation."]}
+            )
+
+
 @transaction.atomic
 def contact_create(*, actor: Any, organisation: Organisation, name: str, **fields: Any) -> Contact:
     """Add a contact person to an organisation."""
     _require_contact_editor(actor, organisation.pk)
     contact = Contact(organisation=organisation, name=name)
-    apply_fields(contact, fields, CONTACT_FIELDS, save=False)
+    apply_fields(contact, fields, CONTACT_FIELDS, save=False, check=_check_contact)
     contact.save()
     record_create(actor=actor, action="contact.create", obj=contact)
     return contact
@@ -129,7 +141,7 @@ def contact_update(*, contact: Contact, actor: Any, data: Mapping[str, Any]) -> 
     """Change a contact person's details."""
     _require_contact_editor(actor, contact.organisation_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    before, after = apply_fields(contact, data, CONTACT_FIELDS)
+    before, after = apply_fields(contact, data, CONTACT_FIELDS, check=_check_contact)
     record_change(actor=actor, action="contact.update", obj=contact, before=before, after=after)
     return contact
 

@@ -201,6 +201,11 @@ def _web_recipes() -> dict[str, Recipe]:
         ),
         "indicators:load-create": Recipe("nsi_manager", "/nsi/loads/new/"),
         "indicators:publishing-policy": Recipe("nsi_manager", "/nsi/publishing-policy/"),
+        # The API answers only the office's managers (the admin is not one: 404).
+        "publishing-policy-list": Recipe("nsi_manager", "/api/v1/publishing-policies/"),
+        "publishing-policy-detail": Recipe(
+            "nsi_manager", lambda w: f"/api/v1/publishing-policies/{w.nsi.pk}/"
+        ),
         "indicators:load-detail": Recipe(
             "nsi_manager",
             lambda w: "/nsi/loads/{}/".format(
