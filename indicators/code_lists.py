@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from django.utils.translation import gettext_lazy as _
-
 from ddms_platform.web.templatetags.ddms import localname
 
 from .choices import ObsStatus, TerritoryLevel
@@ -62,10 +60,6 @@ def _subtree(root: Territory, level: str | None = None) -> set[tuple[str, ...]]:
     return keys
 
 
-# Labels of the codes dimensions share across indicators (SDMX's common codes).
-COMMON_CODE_LABELS = {"_T": _("Total"), "_Z": _("Not applicable"), "F": _("Female"), "M": _("Male")}
-
-
 def code_list_labels(name: str) -> dict[str, str] | None:
     """{code: label in the active language} of a ``ddms:`` resource, None if unknown."""
     keys = code_list_keys(name)
@@ -78,4 +72,9 @@ def code_list_labels(name: str) -> dict[str, str] | None:
     if parts[1] == "territories":
         territories = Territory.objects.filter(code__in=codes)
         return {t.code: localname(t) for t in territories}
-    return {code: str(COMMON_CODE_LABELS.get(code, "")) for code in codes}
+    # Dimension codes: the labels of the platform's code lists (CL_SEX, CL_AGE, …), the one
+    # place that holds them; a code no list names has no label.
+    from .sdmx.labels import Labeller
+
+    labels, dimension = Labeller(), parts[-1]
+    return {code: label for code in codes if (label := labels.code(dimension, code)) != code}
